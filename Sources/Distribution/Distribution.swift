@@ -1,0 +1,1 @@
+// The Distribution module. See Package.swift for what it is for.

@@ -1,0 +1,1 @@
+// The Postgres module. See Package.swift for what it is for.

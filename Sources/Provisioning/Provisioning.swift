@@ -1,0 +1,1 @@
+// The Provisioning module. See Package.swift for what it is for.

@@ -1,0 +1,1 @@
+// The RateLimiting module. See Package.swift for what it is for.

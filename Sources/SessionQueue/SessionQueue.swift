@@ -1,0 +1,1 @@
+// The SessionQueue module. See Package.swift for what it is for.

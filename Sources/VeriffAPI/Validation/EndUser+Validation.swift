@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension EndUser {
+    /// The most UTF-16 code units Veriff accepts in `vendorData` (the strictest way to count 1,000 characters).
+    public static let maxVendorDataLength = 1000
+
+    /// Checks every documented rule of POST /v1/sessions locally, so a bad row costs no request.
+    ///
+    /// Call it on a ``normalized()`` value: case and surrounding whitespace are not errors.
+    /// - Returns: Every violation found, in field order; empty when the end-user can be sent.
+    public func violations() -> [FieldViolation] {
+        var found: [FieldViolation] = []
+        func fail(_ field: String, _ problem: String) { found.append(FieldViolation(field: field, problem: problem)) }
+
+        if let dateOfBirth, !Self.isRealDate(dateOfBirth) {
+            fail("dateOfBirth", "must be a real date written YYYY-MM-DD, not in the future; got \(quoted(dateOfBirth))")
+        }
+        if let gender, gender != "M" && gender != "F" {
+            fail("gender", "must be M or F; got \(quoted(gender))")
+        }
+        if let email, !Self.isPlausibleEmail(email) {
+            fail("email", "must look like name@domain; got \(quoted(email))")
+        }
+        if let documentNumber, !documentNumber.allSatisfy({ $0.isLetter || $0.isNumber }) {
+            fail("documentNumber", "must contain letters and digits only; got \(quoted(documentNumber))")
+        }
+        if let documentType, DocumentType(rawValue: documentType) == nil {
+            let allowed = DocumentType.allCases.map(\.rawValue).joined(separator: ", ")
+            fail("documentType", "must be one of \(allowed); got \(quoted(documentType))")
+        }
+        if let documentCountry, !(documentCountry.utf8.count == 2 && documentCountry.utf8.allSatisfy(Self.isUpperASCII)) {
+            fail("documentCountry", "must be a two-letter ISO 3166-1 alpha-2 code such as EE; got \(quoted(documentCountry))")
+        }
+        if let vendorData, vendorData.utf16.count > Self.maxVendorDataLength {
+            fail("vendorData", "must be at most \(Self.maxVendorDataLength) characters; got \(vendorData.utf16.count)")
+        }
+        if let endUserId, !Self.isUUID(endUserId) {
+            fail("endUserId", "must be a UUID (use vendorData for other ids); got \(quoted(endUserId))")
+        }
+        if let callback, !Self.isHTTPSURL(callback) {
+            fail("callback", "must be an https:// URL with a host; got \(quoted(callback))")
+        }
+        if let consents {
+            for (index, consent) in consents.enumerated() where consent.type.trimmingWhitespace().isEmpty {
+                fail("consents", "entry \(index + 1) needs a non-empty \"type\"")
+            }
+        }
+        return found
+    }
+
+    // MARK: - Rules
+
+    static func isUpperASCII(_ byte: UInt8) -> Bool { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) }
+
+    static func isHexASCII(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+    }
+
+    /// `8-4-4-4-12` hexadecimal digits.
+    public static func isUUID(_ value: String) -> Bool {
+        let groups = value.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard groups.map(\.count) == [8, 4, 4, 4, 12] else { return false }
+        return groups.allSatisfy { $0.allSatisfy(isHexASCII) }
+    }
+
+    /// A `YYYY-MM-DD` date that exists in the Gregorian calendar, from 1900 up to today (UTC).
+    public static func isRealDate(_ value: String, today: (year: Int, month: Int, day: Int)? = nil) -> Bool {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }),
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return false }
+        guard year >= 1900, (1...12).contains(month) else { return false }
+        let isLeap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let daysInMonth = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...daysInMonth).contains(day) else { return false }
+        let now = today ?? CivilDate.today()
+        return (year, month, day) <= (now.year, now.month, now.day)
+    }
+
+    /// One `@` with something on both sides, a dot in the domain, and no whitespace.
+    static func isPlausibleEmail(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !parts[1].hasSuffix(".")
+        else { return false }
+        return !value.unicodeScalars.contains { $0.properties.isWhitespace }
+    }
+
+    /// `https://host[:port][/...]` with a non-empty host and no whitespace.
+    static func isHTTPSURL(_ value: String) -> Bool {
+        guard value.lowercased().hasPrefix("https://") else { return false }
+        let rest = value.dropFirst("https://".count)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@").last.map { $0.split(separator: ":").first ?? "" } ?? ""
+        return !host.isEmpty && !value.unicodeScalars.contains { $0.properties.isWhitespace }
+    }
+
+    private func quoted(_ value: String) -> String {
+        let shown = value.count > 60 ? String(value.prefix(57)) + "..." : value
+        return "\"\(shown)\""
+    }
+}
+
+/// Today's date in UTC without Foundation's calendar machinery.
+enum CivilDate {
+    static func today() -> (year: Int, month: Int, day: Int) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return fromDays(Int(now.tv_sec) / 86_400)
+    }
+
+    /// Howard Hinnant's days-from-civil inverse: days since 1970-01-01 to a civil date.
+    static func fromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

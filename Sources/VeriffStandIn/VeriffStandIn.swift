@@ -1,0 +1,1 @@
+// The VeriffStandIn module. See Package.swift for what it is for.

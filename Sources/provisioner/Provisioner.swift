@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `provisioner` command: creates Veriff verification sessions in bulk from a PostgreSQL queue.
+@main
+struct Provisioner: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "provisioner",
+        abstract: "Create Veriff verification sessions in bulk, from a PostgreSQL queue, within the integration's cap.",
+        version: version,
+        subcommands: [
+            MigrateCommand.self
+        ]
+    )
+}
