@@ -20,7 +20,8 @@ extension RateLimitConfiguration {
             throw .invalidSetting("--rate", "must be a positive number of sessions per minute, got \(cap)")
         }
         guard headroom >= 0 && headroom < 1 else {
-            throw .invalidSetting("--headroom", "must be at least 0 and below 1 (a fraction of the cap), got \(headroom)")
+            throw .invalidSetting(
+                "--headroom", "must be at least 0 and below 1 (a fraction of the cap), got \(headroom)")
         }
         guard windowSeconds > 0 && windowSeconds.isFinite else {
             throw .invalidSetting("--window-seconds", "must be a positive number of seconds, got \(windowSeconds)")

@@ -29,6 +29,10 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
     private var generation = 0
     private var knownStoreEpoch: Int?
     private var localPauseUntil: C.Instant?
+    /// When the store's pause epoch was last read (by a reservation or a check).
+    private var epochCheckedAt: C.Instant?
+    /// Slots used since the last reservation: the next batch is at most twice that.
+    private var usedSinceRefill = 0
     private var stats = RateLimiterStatistics()
 
     /// Creates a limiter over a store.
@@ -63,6 +67,7 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
             try await clock.sleep(until: slot.deadline, tolerance: nil)
             if try await isUsable(slot) {
                 stats.acquired += 1
+                usedSinceRefill += 1
                 return
             }
             stats.droppedSlots += 1
@@ -114,11 +119,17 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
     }
 
     /// Whether a slot whose deadline has come may be used: no pause since it was taken, and not too late.
+    ///
+    /// With a shared store, another runner may have set a pause since: the store's epoch is read again when the
+    /// last reading is older than `pauseCheckInterval` (at most one round trip per interval, whatever the rate).
     private func isUsable(_ slot: Slot) async throws -> Bool {
         if let interval = store.pauseCheckInterval, slot.generation == generation,
-            slot.reservedAt.duration(to: clock.now) > interval
+            epochCheckedAt.map({ $0.duration(to: clock.now) > interval }) ?? true
         {
-            noteStoreEpoch(try await store.pauseEpoch())
+            let checkedAt = clock.now
+            let epoch = try await store.pauseEpoch()
+            epochCheckedAt = max(epochCheckedAt ?? checkedAt, checkedAt)
+            noteStoreEpoch(epoch)
         }
         guard slot.generation == generation else { return false }
         if let pause = localPauseUntil, clock.now < pause { return false }
@@ -143,8 +154,11 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
             refillWaiters.resumeAll()
         }
         let count = batchSize()
+        usedSinceRefill = 0
+        let sentAt = clock.now
         let reservation = try await store.reserve(count: count)
         let receivedAt = clock.now
+        epochCheckedAt = max(epochCheckedAt ?? sentAt, sentAt)
         stats.reservations += 1
         stats.rateFactor = reservation.rateFactor
         noteStoreEpoch(reservation.pauseEpoch)
@@ -158,12 +172,14 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
         }
     }
 
-    /// How many slots one reservation takes: one per call for an in-memory store, else `batchDuration` worth.
+    /// How many slots one reservation takes: one per call for an in-memory store, else `batchDuration` worth,
+    /// but at most twice what the senders used of the last batch, so a runner that cannot keep up does not take
+    /// slots it will drop (lost for every runner).
     private func batchSize() -> Int {
         guard store.reservesInBatches else { return 1 }
         let spacing = configuration.emissionInterval / stats.rateFactor
-        let wanted = (configuration.batchDuration / spacing).rounded(.down)
-        return Int(min(max(wanted, 1), Double(configuration.maximumBatch)))
+        let byTime = Int(min(max((configuration.batchDuration / spacing).rounded(.down), 1), 1e9))
+        return max(1, min(byTime, configuration.maximumBatch, 2 * max(usedSinceRefill, 1)))
     }
 }
 

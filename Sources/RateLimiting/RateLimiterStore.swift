@@ -5,8 +5,8 @@
 public protocol RateLimiterStore: Sendable {
     /// Whether a call costs a round trip, so the limiter should reserve slots in batches.
     var reservesInBatches: Bool { get }
-    /// How long slots may wait before the limiter asks ``pauseEpoch()`` whether another runner set a pause
-    /// in the meantime; `nil` when every pause is reported through this limiter (one process).
+    /// How old the limiter's knowledge of the store's pause epoch may be when it hands out a slot; older, it asks
+    /// ``pauseEpoch()`` again. `nil` when every pause is reported through this limiter (one process).
     var pauseCheckInterval: Duration? { get }
 
     /// Takes `count` consecutive slots.

@@ -19,13 +19,15 @@ struct LocalRateLimiterTests {
         let limiter = Self.limiter(configuration, clock: clock)
         // Eight senders, each wanting to send 1.5 windows' worth right now.
         let perSender = configuration.windowLimit * 3 / 16 + 1
-        let plans = Array(repeating: SimulatedSenders.Plan(wantedAt: Array(repeating: .zero, count: perSender)), count: 8)
+        let plans = Array(
+            repeating: SimulatedSenders.Plan(wantedAt: Array(repeating: .zero, count: perSender)), count: 8)
         let sent = try await SimulatedSenders(clock: clock).run(plans, limiter: limiter)
         #expect(sent.count == perSender * 8)
         #expect(WindowCount.largest(sent, window: configuration.window) <= configuration.windowLimit)
     }
 
-    @Test("Steady state sends within 1% of the target rate, and uses at least 97% of the cap", arguments: configurations)
+    @Test(
+        "Steady state sends within 1% of the target rate, and uses at least 97% of the cap", arguments: configurations)
     func steadyState(configuration: RateLimitConfiguration) async throws {
         let clock = ManualClock()
         let limiter = Self.limiter(configuration, clock: clock)

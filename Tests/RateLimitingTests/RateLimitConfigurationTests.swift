@@ -9,12 +9,15 @@ struct RateLimitConfigurationTests {
         RateLimitConfiguration(cap: 600_000), RateLimitConfiguration(cap: 120, window: .seconds(10)),
     ]
 
-    @Test("The bound with tolerance, lateness and half the slack for jitter stays within the cap", arguments: configurations)
+    @Test(
+        "The bound with tolerance, lateness and half the slack for jitter stays within the cap",
+        arguments: configurations)
     func boundHolds(configuration: RateLimitConfiguration) {
         let interval = configuration.emissionInterval
         #expect(configuration.slack > .zero)
         // Slots are ≥ k·T − τ apart; sends up to L late; jitter up to slack/2 (strictly less).
-        let reach = configuration.window + configuration.burstTolerance + configuration.latenessLimit
+        let reach =
+            configuration.window + configuration.burstTolerance + configuration.latenessLimit
             + configuration.slack / 2
         let bound = Int((reach / interval).rounded(.down)) + 1
         #expect(bound <= configuration.windowLimit + 1)  // equality only at exactly slack/2 of jitter

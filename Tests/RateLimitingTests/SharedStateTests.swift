@@ -48,7 +48,9 @@ struct SharedStateTests {
         let clock = ManualClock()
         let runners = Self.runners(3, configuration, clock: clock)
         let plans = (0..<6).map { _ in SimulatedSenders.Plan(wantedAt: Array(repeating: .zero, count: 100)) }
-        let report = SimulatedSenders.Event(at: .seconds(5)) { await runners[2].reportRateLimited(retryAfter: .seconds(3)) }
+        let report = SimulatedSenders.Event(at: .seconds(5)) {
+            await runners[2].reportRateLimited(retryAfter: .seconds(3))
+        }
         let sent = try await SimulatedSenders(clock: clock).run(plans, limiters: runners, events: [report])
         #expect(sent.count == 600)
         #expect(sent.filter { $0 > .seconds(5) && $0 < .seconds(8) }.isEmpty)

@@ -32,7 +32,8 @@ struct LimiterOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "The fraction of the cap left unused, for jitter and for other systems on the same integration.",
-            discussion: "Defaults to 0.02. If the company's web sign-up creates sessions on this integration, raise it to "
+            discussion:
+                "Defaults to 0.02. If the company's web sign-up creates sessions on this integration, raise it to "
                 + "that share of the cap (e.g. 0.2)."))
     var headroom: Double = 0.02
 
