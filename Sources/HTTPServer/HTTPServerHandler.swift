@@ -51,7 +51,8 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard !discarding, let requestHead = head else { return }
             head = nil
             let request = HTTPRequest(
-                method: requestHead.method, uri: requestHead.uri, headers: requestHead.headers, body: body
+                method: requestHead.method, uri: requestHead.uri, headers: requestHead.headers, body: body,
+                remoteAddress: context.channel.remoteAddress
             )
             body = ByteBuffer()
             if let response = responder.respondImmediately(to: request) {

@@ -18,7 +18,7 @@ public enum RetryAfter {
         let delay: Duration
         if let seconds = Int64(trimmed) {
             delay = .seconds(seconds)
-        } else if let seconds = Double(trimmed), seconds.isFinite, trimmed.first?.isNumber == true {
+        } else if isDecimal(trimmed), let seconds = Double(trimmed) {
             delay = .milliseconds(Int64((min(seconds, 1e9) * 1000).rounded(.up)))
         } else if let date = httpDate(trimmed) {
             delay = .seconds(date - (now ?? currentUnixTime()))
@@ -26,6 +26,12 @@ public enum RetryAfter {
             return nil
         }
         return min(max(delay, .zero), maximum)
+    }
+
+    /// `digits.digits`: a lenient reading of delay-seconds (RFC 9110 allows only an integer).
+    private static func isDecimal(_ value: String) -> Bool {
+        let parts = value.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (0x30...0x39).contains($0) } }
     }
 
     /// Seconds since 1970 for an HTTP-date in any of the three formats RFC 9110 asks recipients to accept.
