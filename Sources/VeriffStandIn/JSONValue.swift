@@ -193,7 +193,11 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(validating: bytes[start..<index], as: UTF8.self)
+                let slice = bytes[start..<index]
+                // ASCII needs no validation (and avoids the generic validating initialiser on the hot path).
+                let text =
+                    slice.allSatisfy({ $0 < 0x80 })
+                    ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
                 guard let text else { throw failure("invalid UTF-8 in a string") }
                 index += 1
                 return text
