@@ -55,7 +55,10 @@ public final class HTTPServer: Sendable {
                         withPipeliningAssistance: true, withErrorHandling: true
                     )
                     try channel.pipeline.syncOperations.addHandler(
-                        HTTPServerHandler(responder: responder, maximumBodySize: maximumBodySize, logger: logger)
+                        HTTPServerHandler(
+                            responder: responder, maximumBodySize: maximumBodySize, registry: connections,
+                            logger: logger
+                        )
                     )
                     connections.add(channel)
                 }
@@ -84,15 +87,16 @@ public final class HTTPServer: Sendable {
             // A second shutdown: the listener is already gone.
         }
         let open = connections.all()
+        let grace = TimeAmount(configuration.shutdownGracePeriod)
         for channel in open {
             channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-            channel.eventLoop.scheduleTask(in: TimeAmount(configuration.shutdownGracePeriod)) {
-                channel.close(promise: nil)
-            }
+            channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
         }
         for channel in open {
             try? await channel.closeFuture.get()
         }
+        // Responders still running (their connection is gone) are cancelled and awaited: none outlives shutdown.
+        await connections.cancelAndAwaitResponders()
         logger.debug("HTTP server stopped", metadata: ["http.port": "\(port)"])
     }
 }
@@ -121,19 +125,47 @@ public func withHTTPServer<Result: Sendable>(
     return result
 }
 
-/// The open connections, so that shutdown can quiesce them.
+/// The open connections and running responder tasks, so that shutdown can quiesce and await them.
 final class ConnectionRegistry: Sendable {
-    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private struct State {
+        var channels: [ObjectIdentifier: any Channel] = [:]
+        var tasks: [UInt64: Task<Void, Never>] = [:]
+        var nextTaskID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
 
     func add(_ channel: any Channel) {
         let id = ObjectIdentifier(channel)
-        channels.withLock { $0[id] = channel }
+        state.withLock { $0.channels[id] = channel }
         channel.closeFuture.whenComplete { [self] _ in
-            _ = channels.withLock { $0.removeValue(forKey: id) }
+            _ = state.withLock { $0.channels.removeValue(forKey: id) }
         }
     }
 
     func all() -> [any Channel] {
-        channels.withLock { Array($0.values) }
+        state.withLock { Array($0.channels.values) }
+    }
+
+    /// Runs `work` in a task that is tracked until it ends.
+    func run(_ work: @escaping @Sendable () async -> Void) {
+        state.withLock { state in
+            let id = state.nextTaskID
+            state.nextTaskID += 1
+            // Created under the lock, so the task's own removal cannot run before its insertion.
+            state.tasks[id] = Task { [self] in
+                await work()
+                _ = self.state.withLock { $0.tasks.removeValue(forKey: id) }
+            }
+        }
+    }
+
+    /// Cancels every running responder task and waits for each to end.
+    func cancelAndAwaitResponders() async {
+        let tasks = state.withLock { Array($0.tasks.values) }
+        for task in tasks {
+            task.cancel()
+            await task.value
+        }
     }
 }

@@ -14,13 +14,15 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let responder: any HTTPResponder
     private let maximumBodySize: Int
     private let logger: Logger
+    private let registry: ConnectionRegistry
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     /// The body went over the limit: the rest of this request is ignored and the connection closes.
     private var discarding = false
 
-    init(responder: any HTTPResponder, maximumBodySize: Int, logger: Logger) {
+    init(responder: any HTTPResponder, maximumBodySize: Int, registry: ConnectionRegistry, logger: Logger) {
         self.responder = responder
+        self.registry = registry
         self.maximumBodySize = maximumBodySize
         self.logger = logger
     }
@@ -59,11 +61,15 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
                 deliver(response, for: requestHead, context: context)
                 return
             }
-            let promise = context.eventLoop.makePromise(of: HTTPResponse.self)
             let responder = self.responder
-            promise.completeWithTask { await responder.respond(to: request) }
-            promise.futureResult.assumeIsolated().whenSuccess { response in
-                self.deliver(response, for: requestHead, context: context)
+            let eventLoop = context.eventLoop
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+            // The task is registered so that shutdown can wait for it (and cancel it after the grace period).
+            registry.run {
+                let response = await responder.respond(to: request)
+                eventLoop.execute {
+                    bound.value.handler.deliver(response, for: requestHead, context: bound.value.context)
+                }
             }
         }
     }

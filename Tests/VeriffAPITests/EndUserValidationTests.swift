@@ -91,6 +91,8 @@ struct EndUserValidationTests {
         .init(field: "callback", value: "http://veriff.com", valid: false),
         .init(field: "callback", value: "http://127.0.0.1/callback", valid: false),
         .init(field: "callback", value: "https:///path", valid: false),
+        .init(field: "callback", value: "https://:443/path", valid: false),
+        .init(field: "callback", value: "https://[::1]:8443/", valid: true),
         .init(field: "callback", value: "https://exa mple.com", valid: false),
         .init(field: "callback", value: "veriff.com", valid: false),
         // consents: a non-empty type.

@@ -177,6 +177,15 @@ struct VeriffClientIntegrationTests {
         }
     }
 
+    @Test("rate limited: a random burst of 429s (another system on the same cap)")
+    func burst() async throws {
+        let (attempt, stats) = try await attempt(
+            StandInTesting.configuration(faults: .init(rateLimitBurst: 1, rateLimitBurstLength: 3))
+        )
+        #expect(attempt.outcome == .rateLimited(retryAfter: .seconds(1)))
+        #expect(stats.requests(status: 429) == 1 && stats.sessionsCreated == 0)
+    }
+
     // MARK: transient
 
     @Test("transient: 500 with JSON, 503 with HTML, 502 from a proxy")
@@ -252,6 +261,17 @@ struct VeriffClientIntegrationTests {
             return
         }
         #expect(missing.httpStatus == 404 && missing.message.contains("VERIFF_BASE_URL"))
+    }
+
+    @Test("fatal without sending: plain http to a host that is not loopback")
+    func insecureBaseURL() async throws {
+        let configuration = VeriffConfiguration(baseURL: "http://stationapi.veriff.com", apiKey: APIKey(StandInTesting.apiKey))
+        let attempt = try await withVeriffClient(configuration) { await $0.createSession(SessionRequest()) }
+        guard case .fatal(let failure) = attempt.outcome else {
+            Issue.record("expected fatal, got \(attempt.outcome)")
+            return
+        }
+        #expect(failure.httpStatus == 0 && failure.message.contains("http://") && attempt.httpStatus == nil)
     }
 
     // MARK: in doubt

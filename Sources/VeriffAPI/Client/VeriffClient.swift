@@ -12,6 +12,8 @@ public struct VeriffClient: Sendable {
     public let configuration: VeriffConfiguration
     private let httpClient: HTTPClient
     private let logger: Logger
+    /// Why the base URL may not be used (e.g. `http://` to a non-loopback host); every attempt is then fatal.
+    private let baseURLProblem: String?
 
     /// - Parameters:
     ///   - configuration: Where and how to talk to Veriff.
@@ -21,6 +23,12 @@ public struct VeriffClient: Sendable {
         self.configuration = configuration
         self.httpClient = httpClient
         self.logger = logger
+        do {
+            try VeriffConfiguration.validateBaseURL(configuration.baseURL, name: "the base URL")
+            self.baseURLProblem = nil
+        } catch {
+            self.baseURLProblem = "\(error)"
+        }
     }
 
     /// Thrown inside the collector when an answer is larger than ``VeriffConfiguration/maximumResponseBodySize``.
@@ -40,6 +48,10 @@ public struct VeriffClient: Sendable {
     }
 
     private func send(_ request: SessionRequest) async -> (SessionOutcome, Int?) {
+        if let baseURLProblem {
+            // Certificates are always verified; plain http is only for a stand-in on loopback.
+            return (.fatal(VeriffFailure(httpStatus: 0, code: nil, message: baseURLProblem)), nil)
+        }
         let body: Data
         do {
             body = try JSONEncoder().encode(request)
