@@ -104,12 +104,12 @@ struct StandInHTTPTests {
 
     @Test("a short sliding window: the cap refuses, then admits again once arrivals age out")
     func slidingCap() async throws {
-        try await withStandIn(StandInTesting.configuration(cap: 3, window: .milliseconds(800))) { standIn in
+        try await withStandIn(StandInTesting.configuration(cap: 3, window: .seconds(2))) { standIn in
             try await withVeriffClient(StandInTesting.clientConfiguration(for: standIn)) { client in
                 var kinds: [String] = []
                 for _ in 0..<4 { kinds.append(await client.createSession(SessionRequest()).outcome.kind) }
                 #expect(kinds == ["created", "created", "created", "rate_limited"])
-                try await Task.sleep(for: .milliseconds(900))
+                try await Task.sleep(for: .milliseconds(2100))
                 #expect(await client.createSession(SessionRequest()).outcome.kind == "created")
             }
             let stats = standIn.stats()
