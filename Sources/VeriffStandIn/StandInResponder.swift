@@ -158,7 +158,8 @@ final class StandInResponder: HTTPResponder {
             return .refused(rateLimited(), retryAfter: "\(configuration.retryAfterSeconds ?? 1)")
         }
         if let cap = configuration.cap, state.window.count(at: arrival) >= cap {
-            let wait = configuration.retryAfterSeconds
+            let wait =
+                configuration.retryAfterSeconds
                 ?? Int((state.window.timeUntilSlotFrees(at: arrival) + 999_999_999) / 1_000_000_000)
             return .refused(rateLimited(), retryAfter: "\(max(1, wait))")
         }
@@ -183,9 +184,11 @@ final class StandInResponder: HTTPResponder {
             state.sessions.append(StandInSession(session: session, arrivalNanoseconds: arrival))
         }
         let fault: Fault? =
-            state.random.chance(faults.connectionReset) ? .reset
-            : state.random.chance(faults.slowAnswer) ? .slow
-            : state.random.chance(faults.brokenBody) ? .brokenBody : nil
+            state.random.chance(faults.connectionReset)
+            ? .reset
+            : state.random.chance(faults.slowAnswer)
+                ? .slow
+                : state.random.chance(faults.brokenBody) ? .brokenBody : nil
         return .created(session, fault: fault)
     }
 

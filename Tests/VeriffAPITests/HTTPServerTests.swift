@@ -6,7 +6,8 @@ import NIOHTTP1
 import Synchronization
 import Testing
 
-@Suite("HTTPServer: ephemeral port, keep-alive, body limit, async responder, graceful shutdown", .timeLimit(.minutes(1)))
+@Suite(
+    "HTTPServer: ephemeral port, keep-alive, body limit, async responder, graceful shutdown", .timeLimit(.minutes(1)))
 struct HTTPServerTests {
     private let logger = Logger(label: "test.http")
 
@@ -24,7 +25,9 @@ struct HTTPServerTests {
         }
     }
 
-    private func get(_ client: HTTPClient, _ url: String, body: String? = nil) async throws -> (Int, String, HTTPHeaders) {
+    private func get(_ client: HTTPClient, _ url: String, body: String? = nil) async throws -> (
+        Int, String, HTTPHeaders
+    ) {
         var request = HTTPClientRequest(url: url)
         if let body {
             request.method = .POST
@@ -40,7 +43,8 @@ struct HTTPServerTests {
         let peers = Mutex<[String]>([])
         let responder = ClosureResponder { request in
             peers.withLock { $0.append("\(request.remoteAddress?.port ?? -1)") }
-            return HTTPResponse(status: .ok, contentType: "text/plain", body: "hello \(request.path) \(request.query("q") ?? "")")
+            return HTTPResponse(
+                status: .ok, contentType: "text/plain", body: "hello \(request.path) \(request.query("q") ?? "")")
         }
         try await withHTTPServer(logger: logger, responder: responder) { server in
             #expect(server.port > 0 && server.baseURL == "http://127.0.0.1:\(server.port)")
@@ -67,7 +71,8 @@ struct HTTPServerTests {
             try await withClient { client in
                 let (ok, text, _) = try await get(client, server.baseURL, body: String(repeating: "a", count: 1024))
                 #expect(ok == 200 && text == "1024")
-                let (tooLarge, _, headers) = try await get(client, server.baseURL, body: String(repeating: "a", count: 1025))
+                let (tooLarge, _, headers) = try await get(
+                    client, server.baseURL, body: String(repeating: "a", count: 1025))
                 #expect(tooLarge == 413 && headers.first(name: "Connection") == "close")
             }
         }

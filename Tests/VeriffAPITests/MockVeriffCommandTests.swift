@@ -27,7 +27,9 @@ struct MockVeriffCommandTests {
 
         let process = Process()
         process.executableURL = try executable()
-        process.arguments = ["mock-veriff", "--port", "0", "--api-key-file", keyFile.path, "--cap", "2", "--window", "30"]
+        process.arguments = [
+            "mock-veriff", "--port", "0", "--api-key-file", keyFile.path, "--cap", "2", "--window", "30",
+        ]
         process.environment = ["PATH": "/usr/bin:/bin"]
         let output = Pipe()
         process.standardOutput = output

@@ -33,7 +33,9 @@ struct RetryAfterTests {
         #expect(RetryAfter.parse(later, maximum: Self.cap, now: Self.now) == .seconds(45))
     }
 
-    @Test("garbage is nil", arguments: ["", "soon", "1e3", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "nan"])
+    @Test(
+        "garbage is nil",
+        arguments: ["", "soon", "1e3", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT", "nan"])
     func garbage(_ value: String) {
         #expect(RetryAfter.parse(value, maximum: Self.cap, now: Self.now) == nil)
     }

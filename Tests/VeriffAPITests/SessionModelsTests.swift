@@ -41,16 +41,21 @@ struct SessionModelsTests {
         )
         let verification = try #require(try json(user.sessionRequest())["verification"] as? [String: Any])
         let person = try #require(verification["person"] as? [String: String])
-        #expect(person == [
-            "firstName": "John", "lastName": "Smith", "idNumber": "123456789", "dateOfBirth": "1980-01-31",
-            "gender": "M", "email": "john@example.com", "phoneNumber": "+3725555555",
-        ])
-        #expect(verification["document"] as? [String: String] == ["number": "B01234567", "type": "PASSPORT", "country": "EE"])
+        #expect(
+            person == [
+                "firstName": "John", "lastName": "Smith", "idNumber": "123456789", "dateOfBirth": "1980-01-31",
+                "gender": "M", "email": "john@example.com", "phoneNumber": "+3725555555",
+            ])
+        #expect(
+            verification["document"] as? [String: String] == [
+                "number": "B01234567", "type": "PASSPORT", "country": "EE",
+            ])
         #expect(verification["address"] as? [String: String] == ["fullAddress": "Lorem Ipsum 30, 13612 Tallinn"])
         #expect(verification["callback"] as? String == "https://veriff.com")
         #expect(verification["endUserId"] as? String == "fa820aba-019f-455a-ae81-cfca8075bc3f")
         let consents = try #require(verification["consents"] as? [[String: Any]])
-        #expect(consents.count == 1 && consents[0]["type"] as? String == "ine" && consents[0]["approved"] as? Bool == true)
+        #expect(
+            consents.count == 1 && consents[0]["type"] as? String == "ine" && consents[0]["approved"] as? Bool == true)
     }
 
     @Test("the default callback and fallback vendorData fill in only what is missing")

@@ -5,6 +5,7 @@ import NIOHTTP1
 import TestSupport
 import Testing
 import VeriffAPI
+
 @testable import VeriffStandIn
 
 @Suite("Stand-in internals: sliding window and JSON parser")
@@ -34,7 +35,8 @@ struct StandInInternalsTests {
 
     @Test("the parser reads valid JSON, escapes included")
     func parserValid() throws {
-        let value = try JSONParser.parse(Array(#" {"a":[1,-2.5e3,true,false,null],"b":"x\"\\\/\n\u00e9\ud834\udd1e","c":{}} "#.utf8))
+        let value = try JSONParser.parse(
+            Array(#" {"a":[1,-2.5e3,true,false,null],"b":"x\"\\\/\n\u00e9\ud834\udd1e","c":{}} "#.utf8))
         #expect(value["a"] == .array([.number(1), .number(-2500), .bool(true), .bool(false), .null]))
         #expect(value["b"] == .string("x\"\\/\né𝄞"))
         #expect(value["c"] == .object([:]))
@@ -93,7 +95,8 @@ struct StandInHTTPTests {
         try await withStandIn { standIn in
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             defer { _ = client.shutdown() }
-            let (answer, json, _) = try await post(client, standIn.baseURL + "/v1/sessions", body: body, headers: headers)
+            let (answer, json, _) = try await post(
+                client, standIn.baseURL + "/v1/sessions", body: body, headers: headers)
             #expect(answer == status)
             #expect(json["status"] as? String == "fail")
             #expect(json["code"] as? String == code)
@@ -138,7 +141,8 @@ struct StandInHTTPTests {
             let start = clock.now
             var statuses: [Int] = []
             for _ in 0..<4 {
-                let (status, json, headers) = try await post(client, standIn.baseURL + "/v1/sessions/", body: body, headers: Self.jsonKey)
+                let (status, json, headers) = try await post(
+                    client, standIn.baseURL + "/v1/sessions/", body: body, headers: Self.jsonKey)
                 statuses.append(status)
                 if status == 429 { #expect(headers.first(name: "Retry-After") == date) }
                 if status == 201 {

@@ -60,9 +60,11 @@ struct VeriffClientIntegrationTests {
         let seen = Seen()
         let responder = ClosureResponder { request in
             seen.record(request)
-            return HTTPResponse(status: .created, contentType: "application/json", body: """
-                {"status":"success","verification":{"id":"s-1","url":"https://x/v/t","status":"created"}}
-                """)
+            return HTTPResponse(
+                status: .created, contentType: "application/json",
+                body: """
+                    {"status":"success","verification":{"id":"s-1","url":"https://x/v/t","status":"created"}}
+                    """)
         }
         try await withHTTPServer(logger: Logger(label: "test"), responder: responder) { server in
             var configuration = VeriffConfiguration(
@@ -115,19 +117,24 @@ struct VeriffClientIntegrationTests {
     func numericCode() async throws {
         let responder = ClosureResponder { request in
             request.uri.hasSuffix("/v1/sessions") && request.headers.first(name: "User-Agent") != "teapot"
-                ? HTTPResponse(status: .badRequest, contentType: "application/json",
-                               body: #"{"status":"fail","code":1102,"message":"Mandatory parameters are missing"}"#)
+                ? HTTPResponse(
+                    status: .badRequest, contentType: "application/json",
+                    body: #"{"status":"fail","code":1102,"message":"Mandatory parameters are missing"}"#)
                 : HTTPResponse(status: .unprocessableEntity, contentType: "text/plain", body: "nope")
         }
         try await withHTTPServer(logger: Logger(label: "test"), responder: responder) { server in
             var configuration = VeriffConfiguration(baseURL: server.baseURL, apiKey: APIKey(StandInTesting.apiKey))
             let attempt = try await withVeriffClient(configuration) { await $0.createSession(SessionRequest()) }
-            #expect(attempt.outcome == .rejected(VeriffFailure(
-                httpStatus: 400, code: "1102", message: "Mandatory parameters are missing"
-            )))
+            #expect(
+                attempt.outcome
+                    == .rejected(
+                        VeriffFailure(
+                            httpStatus: 400, code: "1102", message: "Mandatory parameters are missing"
+                        )))
             configuration.userAgent = "teapot"
             let other = try await withVeriffClient(configuration) { await $0.createSession(SessionRequest()) }
-            #expect(other.outcome == .rejected(VeriffFailure(httpStatus: 422, code: nil, message: "Unprocessable Entity")))
+            #expect(
+                other.outcome == .rejected(VeriffFailure(httpStatus: 422, code: nil, message: "Unprocessable Entity")))
         }
     }
 
@@ -169,7 +176,9 @@ struct VeriffClientIntegrationTests {
                 continue
             }
             if let expected {
-                #expect(retryAfter.map { expected.contains($0) } == true, "\(header ?? "none") → \(String(describing: retryAfter))")
+                #expect(
+                    retryAfter.map { expected.contains($0) } == true,
+                    "\(header ?? "none") → \(String(describing: retryAfter))")
             } else {
                 #expect(retryAfter == nil)
             }
@@ -211,7 +220,8 @@ struct VeriffClientIntegrationTests {
 
     @Test("transient: nothing listens (connection refused), so nothing was sent")
     func refused() async throws {
-        let standIn = try await VeriffStandIn.start(configuration: StandInTesting.configuration(), logger: Logger(label: "t"))
+        let standIn = try await VeriffStandIn.start(
+            configuration: StandInTesting.configuration(), logger: Logger(label: "t"))
         let configuration = StandInTesting.clientConfiguration(for: standIn)
         try await standIn.shutdown()
         let attempt = try await withVeriffClient(configuration) { await $0.createSession(Self.validRequest) }
@@ -265,7 +275,8 @@ struct VeriffClientIntegrationTests {
 
     @Test("fatal without sending: plain http to a host that is not loopback")
     func insecureBaseURL() async throws {
-        let configuration = VeriffConfiguration(baseURL: "http://stationapi.veriff.com", apiKey: APIKey(StandInTesting.apiKey))
+        let configuration = VeriffConfiguration(
+            baseURL: "http://stationapi.veriff.com", apiKey: APIKey(StandInTesting.apiKey))
         let attempt = try await withVeriffClient(configuration) { await $0.createSession(SessionRequest()) }
         guard case .fatal(let failure) = attempt.outcome else {
             Issue.record("expected fatal, got \(attempt.outcome)")

@@ -74,8 +74,10 @@ struct VeriffConfigurationTests {
 
     @Test(
         "malformed URLs are refused with a reason",
-        arguments: ["stationapi.veriff.com", "ftp://x", "https://", "https://host:99999", "https://a b", "https://h/?q=1",
-            "https://user:pw@host"]
+        arguments: [
+            "stationapi.veriff.com", "ftp://x", "https://", "https://host:99999", "https://a b", "https://h/?q=1",
+            "https://user:pw@host",
+        ]
     )
     func malformed(url: String) {
         #expect(throws: VeriffConfigurationError.malformedURL("", "", reason: "")) {

@@ -21,20 +21,25 @@ struct WebhookSignatureTests {
     func sign(_ index: Int) {
         let vector = Self.vectors[index]
         #expect(WebhookSignature.sign(body: Array(vector.body.utf8), secret: vector.secret) == vector.signature)
-        #expect(WebhookSignature.isValid(signature: vector.signature, body: Array(vector.body.utf8), secret: vector.secret))
+        #expect(
+            WebhookSignature.isValid(signature: vector.signature, body: Array(vector.body.utf8), secret: vector.secret))
     }
 
     @Test("isValid accepts upper case and surrounding whitespace, rejects every other change")
     func verify() {
         let vector = Self.vectors[0]
         let body = Array(vector.body.utf8)
-        #expect(WebhookSignature.isValid(signature: " \(vector.signature.uppercased())\n", body: body, secret: vector.secret))
+        #expect(
+            WebhookSignature.isValid(
+                signature: " \(vector.signature.uppercased())\n", body: body, secret: vector.secret))
         #expect(!WebhookSignature.isValid(signature: vector.signature, body: body, secret: "other"))
         #expect(!WebhookSignature.isValid(signature: vector.signature, body: body + [0x20], secret: vector.secret))
         var flipped = Array(vector.signature)
         flipped[63] = flipped[63] == "2" ? "3" : "2"
         #expect(!WebhookSignature.isValid(signature: String(flipped), body: body, secret: vector.secret))
-        #expect(!WebhookSignature.isValid(signature: String(vector.signature.dropLast()), body: body, secret: vector.secret))
+        #expect(
+            !WebhookSignature.isValid(signature: String(vector.signature.dropLast()), body: body, secret: vector.secret)
+        )
         #expect(!WebhookSignature.isValid(signature: "", body: body, secret: vector.secret))
     }
 }

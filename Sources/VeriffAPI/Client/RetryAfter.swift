@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Parses HTTP `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date.

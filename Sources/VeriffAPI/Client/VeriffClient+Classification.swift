@@ -59,7 +59,10 @@ extension VeriffClient {
             let status = Int(head.status.code)
             let partial = ResponseCollector.Answer(status: status, headers: head.headers, body: progress.body)
             if error is BodyTooLarge {
-                return ((200...299).contains(status) ? .inDoubt("HTTP \(status) with an oversized body") : classify(partial), status)
+                return (
+                    (200...299).contains(status)
+                        ? .inDoubt("HTTP \(status) with an oversized body") : classify(partial), status
+                )
             }
             // The status line came but the body was cut off.
             if (200...299).contains(status) {

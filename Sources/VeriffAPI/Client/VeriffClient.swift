@@ -101,7 +101,8 @@ public struct VeriffClient: Sendable {
     private func log(_ attempt: SessionAttempt, vendorData: String?) {
         var metadata: Logger.Metadata = [
             "veriff.outcome": "\(attempt.outcome.kind)",
-            "veriff.duration_ms": "\(attempt.duration.components.seconds * 1000 + attempt.duration.components.attoseconds / 1_000_000_000_000_000)",
+            "veriff.duration_ms":
+                "\(attempt.duration.components.seconds * 1000 + attempt.duration.components.attoseconds / 1_000_000_000_000_000)",
         ]
         if let status = attempt.httpStatus { metadata["http.status"] = "\(status)" }
         if let vendorData { metadata["veriff.vendor_data"] = "\(vendorData)" }

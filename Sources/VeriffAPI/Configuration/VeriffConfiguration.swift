@@ -27,7 +27,8 @@ public struct VeriffConfiguration: Sendable, CustomStringConvertible {
     ///   - apiKey: See ``apiKey``.
     public init(
         baseURL: String = VeriffConfiguration.defaultBaseURL, apiKey: APIKey, integrationID: String? = nil,
-        defaultCallback: String? = nil, requestTimeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10),
+        defaultCallback: String? = nil, requestTimeout: Duration = .seconds(30),
+        connectTimeout: Duration = .seconds(10),
         maximumRetryAfter: Duration = .seconds(300), maximumResponseBodySize: Int = 1 << 20,
         userAgent: String = "provisioner/0.1.0"
     ) {

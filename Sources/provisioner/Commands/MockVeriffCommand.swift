@@ -23,7 +23,9 @@ struct MockVeriffCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one.")
     var port = 8089
 
-    @Option(name: .customLong("api-key-file"), help: ArgumentHelp("Read the accepted API key from this file.", valueName: "path"))
+    @Option(
+        name: .customLong("api-key-file"),
+        help: ArgumentHelp("Read the accepted API key from this file.", valueName: "path"))
     var apiKeyFile: String?
 
     @Option(name: .customLong("integration-id"), help: "Require this vrf-integration-id (else VERIFF_INTEGRATION_ID).")
