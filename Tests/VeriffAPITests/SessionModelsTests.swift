@@ -73,7 +73,8 @@ struct SessionModelsTests {
     func response() throws {
         let body = """
             {"status":"success","extra":{"a":1},"verification":{"id":"b27afb60-1455-4927-b155-0260ffe0947a",
-            "url":"https://alchemy.veriff.com/v/eyJ.secret-token","vendorData":"v","endUserId":null,"host":"https://alchemy.veriff.com",
+            "url":"https://alchemy.veriff.com/v/eyJ.secret-token","vendorData":"v","endUserId":null,
+            "host":"https://alchemy.veriff.com",
             "status":"created","sessionToken":"eyJ.secret-token","newField":[1,2,3]}}
             """
         let response = try JSONDecoder().decode(SessionResponse.self, from: Data(body.utf8))

@@ -17,7 +17,8 @@ public struct VeriffClient: Sendable {
 
     /// - Parameters:
     ///   - configuration: Where and how to talk to Veriff.
-    ///   - httpClient: A client the caller owns and shuts down (see ``httpClientConfiguration(maximumConnections:connectTimeout:idleTimeout:)``).
+    ///   - httpClient: A client the caller owns and shuts down; see
+    ///     ``httpClientConfiguration(maximumConnections:connectTimeout:idleTimeout:)``.
     ///   - logger: Receives one debug line per attempt (never a secret).
     public init(configuration: VeriffConfiguration, httpClient: HTTPClient, logger: Logger) {
         self.configuration = configuration
@@ -101,8 +102,7 @@ public struct VeriffClient: Sendable {
     private func log(_ attempt: SessionAttempt, vendorData: String?) {
         var metadata: Logger.Metadata = [
             "veriff.outcome": "\(attempt.outcome.kind)",
-            "veriff.duration_ms":
-                "\(attempt.duration.components.seconds * 1000 + attempt.duration.components.attoseconds / 1_000_000_000_000_000)",
+            "veriff.duration_ms": "\(attempt.duration / .milliseconds(1))",
         ]
         if let status = attempt.httpStatus { metadata["http.status"] = "\(status)" }
         if let vendorData { metadata["veriff.vendor_data"] = "\(vendorData)" }

@@ -23,7 +23,8 @@ public struct VeriffConfiguration: Sendable, CustomStringConvertible {
     public var userAgent: String
 
     /// - Parameters:
-    ///   - baseURL: See ``baseURL``; checked by ``validateBaseURL(_:)`` when built ``fromEnvironment(_:apiKeyFile:baseURL:requestTimeout:userAgent:)``.
+    ///   - baseURL: See ``baseURL``; checked by ``validateBaseURL(_:name:)`` (``fromEnvironment`` does so)
+    ///     and again by the client.
     ///   - apiKey: See ``apiKey``.
     public init(
         baseURL: String = VeriffConfiguration.defaultBaseURL, apiKey: APIKey, integrationID: String? = nil,
