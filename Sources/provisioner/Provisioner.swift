@@ -10,7 +10,8 @@ struct Provisioner: AsyncParsableCommand {
         abstract: "Create Veriff verification sessions in bulk, from a PostgreSQL queue, within the integration's cap.",
         version: version,
         subcommands: [
-            MigrateCommand.self
+            MigrateCommand.self,
+            MockVeriffCommand.self,
         ]
     )
 }

@@ -39,8 +39,15 @@ public struct CreatedSession: Sendable, Hashable, Codable {
 
 extension CreatedSession: CustomStringConvertible, CustomDebugStringConvertible {
     public var description: String {
-        "CreatedSession(id: \(id), url: \(url), host: \(host ?? "-"), status: \(status ?? "-"), sessionToken: "
-            + (sessionToken == nil ? "nil" : "[REDACTED]") + ")"
+        "CreatedSession(id: \(id), url: \(Self.redactedURL(url)), host: \(host ?? "-"), status: \(status ?? "-"), "
+            + "sessionToken: " + (sessionToken == nil ? "nil" : "[REDACTED]") + ")"
     }
     public var debugDescription: String { description }
+
+    /// Veriff's session URL embeds the session token (`https://alchemy.veriff.com/v/<token>`): keep only the origin.
+    static func redactedURL(_ url: String) -> String {
+        guard let schemeEnd = url.firstRange(of: "://") else { return "[REDACTED]" }
+        let origin = url[..<schemeEnd.upperBound] + url[schemeEnd.upperBound...].prefix { $0 != "/" }
+        return origin.count == url.count ? String(origin) : "\(origin)/[REDACTED]"
+    }
 }

@@ -97,7 +97,10 @@ extension EndUser {
         guard value.lowercased().hasPrefix("https://") else { return false }
         let rest = value.dropFirst("https://".count)
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let host = authority.split(separator: "@").last.map { $0.split(separator: ":").first ?? "" } ?? ""
+        let host =
+            authority.split(separator: "@").last.map {
+                $0.split(separator: ":", omittingEmptySubsequences: false).first ?? ""
+            } ?? ""
         return !host.isEmpty && !value.unicodeScalars.contains { $0.properties.isWhitespace }
     }
 

@@ -1,1 +1,0 @@
-// The Postgres module. See Package.swift for what it is for.

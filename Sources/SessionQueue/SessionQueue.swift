@@ -1,1 +1,0 @@
-// The SessionQueue module. See Package.swift for what it is for.

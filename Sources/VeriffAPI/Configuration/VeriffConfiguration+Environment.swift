@@ -1,0 +1,121 @@
+import Foundation
+
+extension VeriffConfiguration {
+    /// Builds a configuration from the environment and command-line flags.
+    ///
+    /// Reads `VERIFF_BASE_URL`, `VERIFF_API_KEY`, `VERIFF_INTEGRATION_ID` and `VERIFF_CALLBACK_URL`. The key comes
+    /// from `apiKeyFile` when given (it wins over the variable), never from a command-line value.
+    /// - Parameters:
+    ///   - environment: Usually `ProcessInfo.processInfo.environment`.
+    ///   - apiKeyFile: `--api-key-file PATH`, if given.
+    ///   - baseURL: `--base-url`, which overrides `VERIFF_BASE_URL`.
+    ///   - requestTimeout: `--timeout`; defaults to 30 seconds.
+    ///   - userAgent: The `User-Agent` to send, naming the tool and its version.
+    /// - Throws: ``VeriffConfigurationError`` naming the variable, flag or file that is wrong.
+    public static func fromEnvironment(
+        _ environment: [String: String], apiKeyFile: String? = nil, baseURL: String? = nil,
+        requestTimeout: Duration? = nil, userAgent: String = "provisioner/0.1.0"
+    ) throws -> VeriffConfiguration {
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingWhitespace(), !raw.isEmpty else { return nil }
+            return raw
+        }
+        let key: APIKey
+        if let apiKeyFile {
+            key = try readKeyFile(apiKeyFile)
+        } else if let secret = value("VERIFF_API_KEY") {
+            key = APIKey(secret)
+        } else {
+            throw VeriffConfigurationError.missingAPIKey
+        }
+        let urlName = baseURL == nil ? "VERIFF_BASE_URL" : "--base-url"
+        let url = baseURL?.trimmingWhitespace() ?? value("VERIFF_BASE_URL") ?? defaultBaseURL
+        try validateBaseURL(url, name: urlName)
+        let callback = value("VERIFF_CALLBACK_URL")
+        if let callback, !EndUser.isHTTPSURL(callback) {
+            throw VeriffConfigurationError.invalidCallback(callback)
+        }
+        if let requestTimeout, requestTimeout <= .zero {
+            throw VeriffConfigurationError.invalidTimeout("\(requestTimeout)")
+        }
+        return VeriffConfiguration(
+            baseURL: url, apiKey: key, integrationID: value("VERIFF_INTEGRATION_ID"), defaultCallback: callback,
+            requestTimeout: requestTimeout ?? .seconds(30), userAgent: userAgent
+        )
+    }
+
+    /// Reads and trims the key file.
+    static func readKeyFile(_ path: String) throws -> APIKey {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = (error as NSError).localizedFailureReason ?? "\((error as NSError).localizedDescription)"
+            throw VeriffConfigurationError.apiKeyFileUnreadable(path: path, reason: reason)
+        }
+        let key = APIKey(String(decoding: data, as: UTF8.self))
+        guard !key.secret.isEmpty else { throw VeriffConfigurationError.apiKeyFileEmpty(path: path) }
+        return key
+    }
+
+    /// Checks that `url` is `http(s)://host[:port][/path]`, and `https` unless the host is loopback.
+    ///
+    /// - Parameters:
+    ///   - url: The base URL.
+    ///   - name: The variable or flag it came from, for the error message.
+    /// - Throws: ``VeriffConfigurationError/malformedURL(_:_:reason:)`` or
+    ///   ``VeriffConfigurationError/insecureURL(_:_:)``.
+    public static func validateBaseURL(_ url: String, name: String = "VERIFF_BASE_URL") throws {
+        let lower = url.lowercased()
+        let isHTTPS = lower.hasPrefix("https://")
+        guard isHTTPS || lower.hasPrefix("http://") else {
+            throw VeriffConfigurationError.malformedURL(name, url, reason: "it must start with https://")
+        }
+        guard !url.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else {
+            throw VeriffConfigurationError.malformedURL(name, url, reason: "it contains whitespace")
+        }
+        guard !url.contains("?"), !url.contains("#") else {
+            throw VeriffConfigurationError.malformedURL(name, url, reason: "a base URL has no query or fragment")
+        }
+        let rest = url.drop { $0 != ":" }.dropFirst(3)
+        let authority = rest.prefix { $0 != "/" }
+        guard !authority.contains("@") else {
+            throw VeriffConfigurationError.malformedURL(name, url, reason: "credentials do not belong in the URL")
+        }
+        guard let host = hostOf(authority: authority) else {
+            throw VeriffConfigurationError.malformedURL(name, url, reason: "no host or a bad port")
+        }
+        if !isHTTPS && !isLoopback(host: host) {
+            throw VeriffConfigurationError.insecureURL(name, url)
+        }
+    }
+
+    /// The host of `host[:port]` or `[v6][:port]`, or `nil` if the host is empty or the port is not a number.
+    static func hostOf(authority: Substring) -> String? {
+        var host: Substring
+        var port: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return nil }
+                port = after.dropFirst()
+            }
+        } else {
+            let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count <= 2 else { return nil }
+            host = parts[0]
+            port = parts.count == 2 ? parts[1] : nil
+        }
+        if let port, !(UInt16(port).map { $0 > 0 } ?? false) { return nil }
+        return host.isEmpty ? nil : String(host).lowercased()
+    }
+
+    /// `localhost`, `127.0.0.0/8` or `::1`.
+    static func isLoopback(host: String) -> Bool {
+        if host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+}
