@@ -11,15 +11,18 @@ final class ManualClock: Clock, Sendable {
         static func < (lhs: Self, rhs: Self) -> Bool { lhs.offset < rhs.offset }
     }
 
-    private struct Sleeper {
+    fileprivate struct Sleeper {
         var deadline: Instant
         var continuation: CheckedContinuation<Void, any Error>
     }
 
-    private struct State {
+    fileprivate struct State {
         var now = Instant(offset: .zero)
         var nextID = 0
         var sleepers: [Int: Sleeper] = [:]
+        /// Bumped when a task starts sleeping or ``poke()`` is called; drivers wait for it to change.
+        var version = 0
+        var watchers: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
@@ -41,12 +44,13 @@ final class ManualClock: Clock, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let wakeNow = state.withLock { state in
-                    if deadline <= state.now { return true }
+                let (wakeNow, watchers) = state.withLock { state in
+                    if deadline <= state.now { return (true, [CheckedContinuation<Void, Never>]()) }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return false
+                    return (false, state.bumpVersion())
                 }
                 if wakeNow { continuation.resume() }
+                for watcher in watchers { watcher.resume() }
             }
         } onCancel: {
             state.withLock { $0.sleepers.removeValue(forKey: id) }?.continuation.resume(throwing: CancellationError())
@@ -65,8 +69,37 @@ final class ManualClock: Clock, Sendable {
         for continuation in due { continuation.resume() }
     }
 
+    /// The current version: it changes whenever a task starts sleeping or ``poke()`` is called.
+    var version: Int { state.withLock { $0.version } }
+
+    /// Signals a change a driver may be waiting for (e.g. a simulated task finished).
+    func poke() {
+        for watcher in state.withLock({ $0.bumpVersion() }) { watcher.resume() }
+    }
+
+    /// Waits until the version differs from `version` (returns at once if it already does).
+    func waitForChange(since version: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let changed = state.withLock { state in
+                if state.version != version { return true }
+                state.watchers.append(continuation)
+                return false
+            }
+            if changed { continuation.resume() }
+        }
+    }
+
     /// Moves the clock on by `duration`.
     func advance(by duration: Duration) {
         advance(to: now.advanced(by: duration))
+    }
+}
+
+extension ManualClock.State {
+    /// Bumps the version and hands back the watchers to resume (outside the lock).
+    fileprivate mutating func bumpVersion() -> [CheckedContinuation<Void, Never>] {
+        version += 1
+        defer { watchers.removeAll() }
+        return watchers
     }
 }

@@ -38,7 +38,10 @@ struct SimulatedSenders {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for event in events {
                 group.addTask { [clock] in
-                    defer { record.live.subtract(1, ordering: .sequentiallyConsistent) }
+                    defer {
+                        record.live.subtract(1, ordering: .sequentiallyConsistent)
+                        clock.poke()
+                    }
                     try await clock.sleep(until: ManualClock.Instant(offset: event.at))
                     await event.action()
                 }
@@ -46,7 +49,10 @@ struct SimulatedSenders {
             for (index, plan) in plans.enumerated() {
                 let limiter = limiters[index % limiters.count]
                 group.addTask { [clock] in
-                    defer { record.live.subtract(1, ordering: .sequentiallyConsistent) }
+                    defer {
+                        record.live.subtract(1, ordering: .sequentiallyConsistent)
+                        clock.poke()
+                    }
                     for (number, wanted) in plan.wantedAt.enumerated() {
                         try await clock.sleep(until: ManualClock.Instant(offset: wanted))
                         try await limiter.acquire()
@@ -60,13 +66,15 @@ struct SimulatedSenders {
             }
             group.addTask { [clock] in
                 while true {
+                    let version = clock.version
                     let running = record.live.load(ordering: .sequentiallyConsistent)
                     if running == 0 { return }
                     // Everyone asleep (refills in memory finish without time passing): jump to the next deadline.
                     if clock.sleeperCount >= running, let next = clock.nextDeadline {
                         clock.advance(to: next)
+                    } else {
+                        await clock.waitForChange(since: version)
                     }
-                    await Task.yield()
                 }
             }
             try await group.waitForAll()
