@@ -28,7 +28,8 @@ struct LimiterProcessesTests {
             for child in children {
                 let status = await child.wait()
                 #expect(status == 0, "limiter-probe failed: \(child.stderr())")
-                perProcess.append(child.stdout().split(separator: "\n").compactMap { Int64($0) }.map(Duration.microseconds))
+                perProcess.append(
+                    child.stdout().split(separator: "\n").compactMap { Int64($0) }.map(Duration.microseconds))
             }
             let times = perProcess.flatMap { $0 }.sorted()
             let configuration = RateLimitConfiguration(cap: 120, window: .seconds(10))
@@ -36,8 +37,9 @@ struct LimiterProcessesTests {
             let first = try #require(times.first)
             let last = try #require(times.last)
             let perWindow = Double(times.count - 1) / ((last - first) / configuration.window)
-            print("3 processes × 4 senders, cap 120/10 s: \(perProcess.map(\.count)) sends, largest window \(largest), "
-                + "\(perWindow) per window")
+            print(
+                "3 processes × 4 senders, cap 120/10 s: \(perProcess.map(\.count)) sends, largest window \(largest), "
+                    + "\(perWindow) per window")
             #expect(perProcess.allSatisfy { !$0.isEmpty })
             #expect(largest <= configuration.windowLimit)
             #expect(perWindow >= 0.97 * configuration.cap)
