@@ -12,6 +12,7 @@ struct Provisioner: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self,
             MockVeriffCommand.self,
+            LimiterProbeCommand.self,
         ]
     )
 }
