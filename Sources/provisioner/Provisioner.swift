@@ -11,6 +11,7 @@ struct Provisioner: AsyncParsableCommand {
         version: version,
         subcommands: [
             MigrateCommand.self,
+            CheckCommand.self,
             MockVeriffCommand.self,
             LimiterProbeCommand.self,
         ]
