@@ -13,6 +13,7 @@ struct Provisioner: AsyncParsableCommand {
             MigrateCommand.self,
             CheckCommand.self,
             MockVeriffCommand.self,
+            LimiterProbeCommand.self,
         ]
     )
 }
