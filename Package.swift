@@ -129,7 +129,10 @@ let package = Package(
             dependencies: ["Provisioning", "SessionQueue", "VeriffStandIn", "TestSupport"]
         ),
         .testTarget(name: "DistributionTests", dependencies: ["Distribution", "SessionQueue", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres", "Operations", "SessionQueue", "VeriffAPI"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["TestSupport", "Postgres", "Operations", "SessionQueue", "VeriffAPI", "VeriffStandIn"]
+        ),
     ]
 )
 

@@ -6,6 +6,8 @@ public struct SetupCheckConfiguration: Sendable {
     public var conninfo: String
     /// Where ``conninfo`` came from, for the report. Defaults to `DATABASE_URL`.
     public var conninfoSource: String
+    /// The process environment, to describe libpq's defaults when ``conninfo`` is empty. Defaults to empty.
+    public var environment: [String: String]
     /// The Veriff settings when they are complete and valid; `nil` when ``configurationProblems`` says why not.
     public var veriff: VeriffConfiguration?
     /// Problems found while reading the settings (missing key, bad URL, key file readable by others...).
@@ -22,7 +24,8 @@ public struct SetupCheckConfiguration: Sendable {
     public var requiredFunctions: [String]
 
     public init(
-        conninfo: String, conninfoSource: String = "DATABASE_URL", veriff: VeriffConfiguration?,
+        conninfo: String, conninfoSource: String = "DATABASE_URL", environment: [String: String] = [:],
+        veriff: VeriffConfiguration?,
         configurationProblems: [String] = [], baseURL: String = VeriffConfiguration.defaultBaseURL,
         apiKeySource: String? = nil, httpTimeout: Duration = .seconds(10),
         requiredPrivileges: [TablePrivilege] = TablePrivilege.runner,
@@ -30,6 +33,7 @@ public struct SetupCheckConfiguration: Sendable {
     ) {
         self.conninfo = conninfo
         self.conninfoSource = conninfoSource
+        self.environment = environment
         self.veriff = veriff
         self.configurationProblems = configurationProblems
         self.baseURL = baseURL

@@ -14,7 +14,7 @@ extension SetupChecker {
             let role: String = try row?.decode("role") ?? "?"
             let database: String = try row?.decode("database") ?? "?"
             let version: String = try row?.decode("version") ?? "?"
-            let place = ConnectionString.describe(configuration.conninfo)
+            let place = ConnectionPlace.describe(configuration.conninfo, environment: configuration.environment)
             return .passed(
                 "database", "connected to \(place): database \(database) as \(role), PostgreSQL \(version)")
         } catch {
@@ -81,8 +81,9 @@ extension SetupChecker {
                  WHERE p.proname = ANY($1) AND pg_function_is_visible(p.oid)
                  ORDER BY 1
                 """, [configuration.requiredFunctions])
-            for function in functions where try function.decode("granted", as: Bool.self) != true {
-                lacking.append("EXECUTE on \(try function.decode("signature", as: String.self))")
+            for function in functions {
+                let signature = try function.decode("signature", as: String.self)
+                if try function.decode("granted", as: Bool.self) != true { lacking.append("EXECUTE on \(signature)") }
             }
             let role = try await roleSummary(connection)
             // A table the schema check expects but the role cannot see is missing USAGE on the schema.

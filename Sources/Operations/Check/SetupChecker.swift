@@ -25,7 +25,7 @@ public struct SetupChecker: Sendable {
             results.append(await checkPermissions(connection))
             await connection.close()
         } catch {
-            let place = ConnectionString.describe(configuration.conninfo)
+            let place = ConnectionPlace.describe(configuration.conninfo, environment: configuration.environment)
             results.append(.failed("database", "cannot connect to \(place): \(Self.firstLine(of: error))"))
             results.append(.skipped("schema", "not checked: no database connection"))
             results.append(.skipped("permissions", "not checked: no database connection"))

@@ -52,6 +52,7 @@ struct CheckCommand: AsyncParsableCommand {
         let checker = SetupChecker(
             configuration: SetupCheckConfiguration(
                 conninfo: database.conninfo, conninfoSource: DatabaseOptions.source(environment: environment),
+                environment: environment,
                 veriff: configuration, configurationProblems: problems,
                 baseURL: baseURL.trimmingCharacters(in: .whitespaces),
                 apiKeySource: veriff.apiKeyFile.map { "file \($0)" } ?? "VERIFF_API_KEY",

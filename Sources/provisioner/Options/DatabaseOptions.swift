@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Operations
 import Postgres
 
 /// How every command reaches PostgreSQL: `DATABASE_URL` (a libpq connection string or URI), else libpq's own
@@ -59,7 +60,7 @@ struct DatabaseOptions: ParsableArguments {
     /// One line: where (host, port, database, user — never the password) and libpq's reason.
     static func describeConnectionProblem(_ error: PostgresError, conninfo: String) -> String {
         let reason = error.message.split(whereSeparator: \.isNewline).first.map(String.init) ?? error.message
-        let place = ConnectionString.describe(conninfo)
+        let place = ConnectionPlace.describe(conninfo, environment: ProcessInfo.processInfo.environment)
         let trimmed = reason.trimmingCharacters(in: .whitespaces)
         return "error: PostgreSQL unavailable at \(place) (from \(source())): \(trimmed)"
     }
