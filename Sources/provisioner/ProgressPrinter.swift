@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Provisioning
+import SessionQueue
 
 /// Shows a run's progress: a live line on a terminal, a structured log line at a steady interval otherwise.
 struct ProgressPrinter: Sendable {
