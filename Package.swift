@@ -83,12 +83,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Operations support: `provisioner check` (configuration, database, schema, permissions, TLS).
+        .target(
+            name: "Operations",
+            dependencies: [
+                "Postgres", "SessionQueue", "VeriffAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "provisioner",
             dependencies: [
                 "Postgres", "VeriffAPI", "VeriffStandIn", "RateLimiting", "SessionQueue", "Provisioning",
-                "Distribution", "HTTPServer",
+                "Distribution", "HTTPServer", "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -119,7 +130,10 @@ let package = Package(
             dependencies: ["Provisioning", "SessionQueue", "VeriffStandIn", "TestSupport"]
         ),
         .testTarget(name: "DistributionTests", dependencies: ["Distribution", "SessionQueue", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["TestSupport", "Postgres", "Operations", "SessionQueue", "VeriffAPI", "VeriffStandIn"]
+        ),
     ]
 )
 

@@ -11,6 +11,9 @@ struct Provisioner: AsyncParsableCommand {
         version: version,
         subcommands: [
             MigrateCommand.self,
+            RunCommand.self,
+            StatusCommand.self,
+            CheckCommand.self,
             MockVeriffCommand.self,
             LimiterProbeCommand.self,
         ]
