@@ -12,6 +12,9 @@ struct Provisioner: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self,
             MockVeriffCommand.self,
+            EnqueueCommand.self,
+            ExportCommand.self,
+            QRCommand.self,
         ]
     )
 }
