@@ -8,7 +8,7 @@ import TestSupport
 struct EnqueueMemoryTests {
     /// Writes a CSV of `rows` valid end-users in 1 MiB pieces.
     static func generate(_ path: String, rows: Int) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var chunk = "firstName,lastName,email,dateOfBirth,gender,vendorData,documentCountry,documentType\r\n"
@@ -45,7 +45,7 @@ struct EnqueueMemoryTests {
                 try Self.generate(large, rows: 1_000_000)
                 let smallRun = try await Self.measure(small, conninfo)
                 #expect(smallRun.stdout.hasPrefix("100000 rows read, 100000 enqueued"))
-                try await TestDatabase.withConnection(conninfo) { db in try await db.execute("TRUNCATE session_queue") }
+                _ = try await TestDatabase.withConnection(conninfo) { db in try await db.execute("TRUNCATE session_queue") }
                 let largeRun = try await Self.measure(large, conninfo)
                 #expect(largeRun.stdout.hasPrefix("1000000 rows read, 1000000 enqueued"))
                 let count = try await TestDatabase.withConnection(conninfo) { db in

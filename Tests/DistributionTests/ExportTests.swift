@@ -15,7 +15,7 @@ struct ExportTests {
     }
 
     static func unexported(_ conninfo: String) async throws -> Int {
-        try await TestDatabase.withConnection(conninfo) { db in
+        _ = try await TestDatabase.withConnection(conninfo) { db in
             try await db.query("SELECT count(*)::bigint AS n FROM session_queue WHERE exported_at IS NULL")[0]
                 .decode("n")
         }
@@ -26,7 +26,7 @@ struct ExportTests {
         try await TestDatabase.withFresh { conninfo in
             try await Scratch.with { scratch in
                 try await ProvisionedRows.insert(conninfo, count: 3)
-                try await TestDatabase.withConnection(conninfo) { db in
+                _ = try await TestDatabase.withConnection(conninfo) { db in
                     try await db.execute("INSERT INTO session_queue (first_name) VALUES ('still pending')")
                 }
                 let path = scratch.path + "/out.csv"

@@ -50,7 +50,7 @@ struct QRSheetTests {
         try await TestDatabase.withFresh { conninfo in
             try await Scratch.with { scratch in
                 try await ProvisionedRows.insert(conninfo, count: 2)
-                try await TestDatabase.withConnection(conninfo) { db in
+                _ = try await TestDatabase.withConnection(conninfo) { db in
                     try await db.execute("UPDATE session_queue SET provisioned_at = now() - interval '3 days' WHERE id = 1")
                 }
                 let recent = try await Self.write(scratch.path + "/a", conninfo, QROptions(since: QRSince("24h")))

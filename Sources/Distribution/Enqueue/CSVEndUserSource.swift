@@ -15,7 +15,7 @@ final class CSVEndUserSource: EndUserSource {
     /// Reads and checks the header row.
     /// - Throws: ``EnqueueError`` for an empty file, a missing header or an unknown or repeated column.
     init(file: InputFile) throws {
-        reader = CSVRecordReader(file: file)
+        let reader = CSVRecordReader(file: file)
         guard let header = try reader.next() else { throw EnqueueError.missingHeader(file.path, found: nil) }
         if let problem = header.problem { throw EnqueueError.badHeader(file.path, line: header.line, problem: problem) }
         var columns: [Column] = []
@@ -39,6 +39,7 @@ final class CSVEndUserSource: EndUserSource {
         }
         if seen.isEmpty { throw EnqueueError.missingHeader(file.path, found: header.fields.first) }
         if let name = unknown.first { throw EnqueueError.unknownColumn(file.path, name: name) }
+        self.reader = reader
         self.columns = columns
         self.rejectsHeader = header.fields.filter { !["line", "reason"].contains(EndUserField.key($0)) }
     }
