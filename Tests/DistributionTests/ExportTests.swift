@@ -15,9 +15,9 @@ struct ExportTests {
     }
 
     static func unexported(_ conninfo: String) async throws -> Int {
-        _ = try await TestDatabase.withConnection(conninfo) { db in
+        try await TestDatabase.withConnection(conninfo) { db in
             try await db.query("SELECT count(*)::bigint AS n FROM session_queue WHERE exported_at IS NULL")[0]
-                .decode("n")
+                .decode("n", as: Int.self)
         }
     }
 
