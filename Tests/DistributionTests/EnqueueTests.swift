@@ -18,7 +18,7 @@ struct EnqueueTests {
     }
 
     static func queued(_ conninfo: String) async throws -> [PostgresRow] {
-        _ = try await TestDatabase.withConnection(conninfo) { db in
+        try await TestDatabase.withConnection(conninfo) { db in
             try await db.query(
                 """
                 SELECT first_name, last_name, email, date_of_birth::text AS dob, vendor_data, end_user_id::text AS euid,

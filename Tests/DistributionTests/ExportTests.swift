@@ -75,8 +75,9 @@ struct ExportTests {
         try await TestDatabase.withFresh { conninfo in
             try await Scratch.with { scratch in
                 try await ProvisionedRows.insert(conninfo, count: 400)
-                var options = ExportOptions()
-                options.batchSize = 25
+                var batched = ExportOptions()
+                batched.batchSize = 25
+                let options = batched
                 let reports = try await withThrowingTaskGroup(of: ExportReport.self) { group in
                     for name in ["a.csv", "b.csv"] {
                         group.addTask { try await Self.export(scratch.path + "/" + name, conninfo, options) }

@@ -9,7 +9,7 @@ enum ProvisionedRows {
         _ conninfo: String, count: Int, firstName: String = "Jane", vendorPrefix: String = "ref",
         url: (Int) -> String = { "https://alchemy.veriff.com/v/token-\($0)" }, expiresIn: String = "7 days"
     ) async throws -> [Int64] {
-        _ = try await TestDatabase.withConnection(conninfo) { db in
+        try await TestDatabase.withConnection(conninfo) { db in
             var ids: [Int64] = []
             for index in 1...count {
                 let rows = try await db.query(
