@@ -45,7 +45,7 @@ struct EnqueueMemoryTests {
                 try Self.generate(large, rows: 1_000_000)
                 let smallRun = try await Self.measure(small, conninfo)
                 #expect(smallRun.stdout.hasPrefix("100000 rows read, 100000 enqueued"))
-                _ = try await TestDatabase.withConnection(conninfo) { db in try await db.execute("TRUNCATE session_queue") }
+                _ = try await TestDatabase.withConnection(conninfo) { db in try await db.execute("TRUNCATE session_queue CASCADE") }
                 let largeRun = try await Self.measure(large, conninfo)
                 #expect(largeRun.stdout.hasPrefix("1000000 rows read, 1000000 enqueued"))
                 let count = try await TestDatabase.withConnection(conninfo) { db in
