@@ -11,8 +11,11 @@ struct Provisioner: AsyncParsableCommand {
         version: version,
         subcommands: [
             MigrateCommand.self,
+            EnqueueCommand.self,
             RunCommand.self,
             StatusCommand.self,
+            ExportCommand.self,
+            QRCommand.self,
             CheckCommand.self,
             MockVeriffCommand.self,
             LimiterProbeCommand.self,
