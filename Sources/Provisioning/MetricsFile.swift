@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SessionQueue
 
 /// Writes a run's summary in Prometheus text format, for node_exporter's textfile collector (how cron jobs are
@@ -48,7 +51,12 @@ public enum MetricsFile {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         try Data(render(summary, exitCode: exitCode).utf8).write(to: temporary)
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        // rename(2) replaces the old file atomically (FileManager's replaceItemAt needs it to exist).
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path): \(reason)"])
+        }
     }
 
     private static func format(_ value: Double) -> String {
