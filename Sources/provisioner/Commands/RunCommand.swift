@@ -62,6 +62,11 @@ struct RunCommand: AsyncParsableCommand {
     var metricsFile: String?
 
     @Option(
+        name: .customLong("lease"),
+        help: ArgumentHelp("Seconds a claim holds if this runner dies (renewed while it runs).", visibility: .hidden))
+    var leaseSeconds: Double = 300
+
+    @Option(
         name: .customLong("limiter"),
         help: ArgumentHelp(
             "shared: one budget for every runner on this database (default); local: this process only.",
@@ -77,6 +82,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--max-attempts must be between 1 and 1000, got \(maxAttempts)")
         }
         if let maxDuration { _ = try Self.parseDuration(maxDuration) }
+        guard leaseSeconds >= 1 else { throw ValidationError("--lease must be at least 1 second") }
         guard ["shared", "local"].contains(limiterMode) else {
             throw ValidationError("--limiter must be shared or local, got \(limiterMode)")
         }
@@ -106,6 +112,7 @@ struct RunCommand: AsyncParsableCommand {
         configuration.maxDuration = try maxDuration.map(Self.parseDuration)
         configuration.maxConcurrency = concurrency
         configuration.maxAttempts = maxAttempts
+        configuration.lease = .milliseconds(Int64(leaseSeconds * 1000))
         configuration.holdInDoubt = holdInDoubt
         configuration.defaultCallback = veriffConfiguration.defaultCallback
         configuration.stopGracePeriod = veriffConfiguration.requestTimeout + .seconds(1)
