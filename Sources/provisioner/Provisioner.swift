@@ -12,6 +12,8 @@ struct Provisioner: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self,
             MockVeriffCommand.self,
+            RenewCommand.self,
+            WebhooksCommand.self,
         ]
     )
 }
