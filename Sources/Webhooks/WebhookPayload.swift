@@ -71,7 +71,7 @@ public enum WebhookPayload {
         let result: String
         switch value {
         case let string as String: result = string
-        case let number as NSNumber where !isBool(number): result = number.stringValue
+        case let number as NSNumber: result = number.stringValue
         default: return nil
         }
         guard !result.isEmpty, result.count <= limit else { return nil }
@@ -81,7 +81,7 @@ public enum WebhookPayload {
     /// A number or a string of digits as an integer.
     static func integer(_ value: Any?) -> Int? {
         switch value {
-        case let number as NSNumber where !isBool(number):
+        case let number as NSNumber:
             let double = number.doubleValue
             guard double.rounded() == double, abs(double) < 1e15 else { return nil }
             return Int(double)
@@ -100,9 +100,5 @@ public enum WebhookPayload {
         if let date = formatter.date(from: string) { return date }
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: string)
-    }
-
-    private static func isBool(_ number: NSNumber) -> Bool {
-        CFGetTypeID(number) == CFBooleanGetTypeID()
     }
 }

@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+import InMemoryLogging
+import NIOCore
+import NIOHTTP1
 import HTTPServer
 import Logging
 import Postgres
@@ -203,7 +206,7 @@ struct WebhookServerTests {
 
     @Test("health answers 200; other paths 404, other methods 405")
     func routes() async throws {
-        try await H.run { h in
+        try await H.run { (h: H) async throws in
             #expect(try await h.get("/healthz").status == 200)
             #expect(try await h.get("/nope").status == 404)
             #expect(try await h.get(H.decision).status == 405)

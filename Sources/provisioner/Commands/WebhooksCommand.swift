@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import HTTPServer
 import Logging
 import Postgres
 import VeriffAPI
