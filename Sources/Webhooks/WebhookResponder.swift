@@ -107,7 +107,8 @@ public struct WebhookResponder: HTTPResponder {
             result = try await store.record(event)
         } catch {
             metadata["error"] = "\(error)"
-            logger.error("webhook not recorded: database unavailable; answered 503 so Veriff retries", metadata: metadata)
+            logger.error(
+                "webhook not recorded: database unavailable; answered 503 so Veriff retries", metadata: metadata)
             return Self.text(.serviceUnavailable, "try again later\n")
         }
         metadata["webhook.outcome"] = "\(result.outcome)"

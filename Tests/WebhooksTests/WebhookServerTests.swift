@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPServer
 import InMemoryLogging
+import Logging
 import NIOCore
 import NIOHTTP1
-import HTTPServer
-import Logging
 import Postgres
 import SessionQueue
 import TestSupport
@@ -47,9 +47,13 @@ struct WebhookServerTests {
     func eventsThenDecision() async throws {
         try await H.run { h in
             let id = try await QueueRows.provisioned(h.db, sessionID: "sess-2")
-            #expect(try await h.post(H.event, WebhookFixtures.event(sessionID: "sess-2", code: 7001, action: "started")).status == 200)
+            #expect(
+                try await h.post(H.event, WebhookFixtures.event(sessionID: "sess-2", code: 7001, action: "started"))
+                    .status == 200)
             #expect(try await RowState.read(h.db, id: id).sessionStatus == "started")
-            #expect(try await h.post(H.event, WebhookFixtures.event(sessionID: "sess-2", code: 7002, action: "submitted")).status == 200)
+            #expect(
+                try await h.post(H.event, WebhookFixtures.event(sessionID: "sess-2", code: 7002, action: "submitted"))
+                    .status == 200)
             #expect(try await RowState.read(h.db, id: id).sessionStatus == "submitted")
             let decision = WebhookFixtures.decision(sessionID: "sess-2", code: 9001, status: "approved")
             #expect(try await h.post(H.decision, decision).status == 200)
@@ -120,8 +124,12 @@ struct WebhookServerTests {
             let approved = WebhookFixtures.decision(
                 sessionID: "sess-5", code: 9001, status: "approved", decisionTime: "2024-05-01T10:00:00Z")
             #expect(try await h.post(H.decision, approved).status == 200)
-            #expect(try await h.post(H.event, WebhookFixtures.event(sessionID: "sess-5", code: 7002, action: "submitted")).status == 200)
-            #expect(try await h.post(H.event, WebhookFixtures.event(sessionID: "sess-5", code: 7001, action: "started")).status == 200)
+            #expect(
+                try await h.post(H.event, WebhookFixtures.event(sessionID: "sess-5", code: 7002, action: "submitted"))
+                    .status == 200)
+            #expect(
+                try await h.post(H.event, WebhookFixtures.event(sessionID: "sess-5", code: 7001, action: "started"))
+                    .status == 200)
             let declined = WebhookFixtures.decision(
                 sessionID: "sess-5", code: 9102, status: "declined", decisionTime: "2024-05-01T09:00:00Z")
             #expect(try await h.post(H.decision, declined).status == 200)
@@ -169,7 +177,8 @@ struct WebhookServerTests {
                 VALUES ('pending', 'a@example.com', 'cust-9', true, 1) RETURNING id
                 """)
             let id: Int64 = try #require(rows.first).decode("id")
-            let started = WebhookFixtures.event(sessionID: "lost-1", code: 7001, action: "started", vendorData: "cust-9")
+            let started = WebhookFixtures.event(
+                sessionID: "lost-1", code: 7001, action: "started", vendorData: "cust-9")
             #expect(try await h.post(H.event, started).status == 200)
             #expect(try await RowState.read(h.db, id: id).sessionStatus == "started")
 
@@ -177,7 +186,8 @@ struct WebhookServerTests {
             let bare = try await h.db.query(
                 "INSERT INTO session_queue (status, email) VALUES ('pending', 'b@example.com') RETURNING id")
             let bareID: Int64 = try #require(bare.first).decode("id")
-            let byID = WebhookFixtures.event(sessionID: "lost-2", code: 7001, action: "started", vendorData: "\(bareID)")
+            let byID = WebhookFixtures.event(
+                sessionID: "lost-2", code: 7001, action: "started", vendorData: "\(bareID)")
             _ = try await h.post(H.event, byID)
             #expect(try await RowState.read(h.db, id: bareID).sessionStatus == "started")
 
