@@ -1,11 +1,12 @@
 import Foundation
 import Postgres
-import SessionQueue
 import TestSupport
 import Testing
 import VeriffAPI
 import VeriffStandIn
 import Webhooks
+
+@testable import SessionQueue
 
 @Suite("renewal of expired sessions", .timeLimit(.minutes(3)))
 struct RenewalTests {
@@ -117,6 +118,29 @@ struct RenewalTests {
                 #expect(after.renewedRows == 5 && after.renewals == 5 && after.awaitingRenewal == 0)
                 #expect(after.expiredOrAbandoned == 0)
                 #expect(after.approved == 1)
+            }
+        }
+    }
+
+    @Test("finding renewable rows uses the partial index, not a scan of decided rows")
+    func usesPartialIndex() async throws {
+        try await TestDatabase.withFresh { conninfo in
+            try await TestDatabase.withConnection(conninfo) { db in
+                try await db.execute(
+                    """
+                    INSERT INTO session_queue (status, email, session_id, session_url, session_status, provisioned_at,
+                                               expires_at)
+                    SELECT 'provisioned', 'u@example.com', 's' || g, 'https://v.example/' || g,
+                           CASE WHEN g % 100 = 0 THEN 'created' ELSE 'approved' END, now(), now() - interval '1 day'
+                    FROM generate_series(1, 20000) g
+                    """)
+                try await db.execute("ANALYZE session_queue")
+                try await db.execute("SET enable_seqscan = off")
+                let plan = try await db.query(
+                    "EXPLAIN SELECT id FROM session_queue WHERE \(SessionRenewal.renewableCondition) FOR UPDATE SKIP LOCKED"
+                ).map { try $0.decode(at: 0, as: String.self) }.joined(separator: "\n")
+                #expect(plan.contains("session_queue_renewable"), "\(plan)")
+                #expect(try await SessionRenewal.renewExpired(db, dryRun: true) == 200)
             }
         }
     }

@@ -113,6 +113,14 @@ struct WebhookServerTests {
             #expect(statuses == Array(repeating: 200, count: 20))
             #expect(try await RowState.read(h.db, id: id) == first, "last_event_at unchanged: nothing applied again")
             #expect(try await QueueRows.audit(h.db).count == 1)
+
+            // The end-user retries; a late replay of the resubmission request must not undo that. (By the ordering
+            // rule alone it would apply: only the body hash tells it is the same webhook again.)
+            _ = try await h.post(H.event, WebhookFixtures.event(sessionID: "sess-4", code: 7001, action: "started"))
+            #expect(try await RowState.read(h.db, id: id).sessionStatus == "started")
+            #expect(try await h.post(H.decision, body, signature: .given(signature)).status == 200)
+            #expect(try await RowState.read(h.db, id: id).sessionStatus == "started")
+            #expect(try await QueueRows.audit(h.db).map(\.outcome) == ["applied", "applied"])
         }
     }
 

@@ -8,15 +8,22 @@ import Postgres
 /// `abandoned` (its 9104 decision webhook), whatever `expires_at` says. Rows that were submitted, are under
 /// review, asked to resubmit, approved or declined are never renewed.
 public enum SessionRenewal {
-    /// The condition, on `session_queue`, of a row to renew.
-    static let renewableCondition = """
-        status = 'provisioned'
-        AND (
-            (coalesce(expires_at, provisioned_at + interval '7 days') < now()
-             AND (session_status IS NULL OR session_status IN ('created', 'started', 'expired', 'abandoned')))
-            OR session_status IN ('expired', 'abandoned')
-        )
-        """
+    /// The condition, on `session_queue`, of a row to renew (statuses from ``SessionStatus/isRenewable``; the
+    /// partial index `session_queue_renewable` of sql/003_webhooks.sql lists the same ones).
+    static let renewableCondition: String = {
+        func list(_ statuses: [SessionStatus]) -> String {
+            statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        }
+        let renewable = SessionStatus.allCases.filter(\.isRenewable)
+        return """
+            status = 'provisioned'
+            AND (
+                (coalesce(expires_at, provisioned_at + interval '7 days') < now()
+                 AND (session_status IS NULL OR session_status IN (\(list(renewable)))))
+                OR session_status IN (\(list(renewable.filter(\.isFinal))))
+            )
+            """
+    }()
 
     /// Renews every renewable row: back to `pending` (attempts 0, due now), the old session id appended to
     /// `previous_session_ids`, the session fields, decision, export mark and errors cleared, `renewed_count` + 1.
