@@ -16,6 +16,8 @@ struct Provisioner: AsyncParsableCommand {
             StatusCommand.self,
             ExportCommand.self,
             QRCommand.self,
+            WebhooksCommand.self,
+            RenewCommand.self,
             CheckCommand.self,
             MockVeriffCommand.self,
             LimiterProbeCommand.self,

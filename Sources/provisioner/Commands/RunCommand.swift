@@ -53,6 +53,11 @@ struct RunCommand: AsyncParsableCommand {
         help: "Hold rows whose request may have created a session (status held) instead of re-sending them.")
     var holdInDoubt = false
 
+    @Flag(
+        name: .customLong("renew-expired"),
+        help: "First put rows whose session expired without a final decision back in the queue for a new session.")
+    var renewExpired = false
+
     @Flag(help: "Print the final summary as JSON on standard output.")
     var json = false
 

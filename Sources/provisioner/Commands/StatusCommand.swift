@@ -26,13 +26,37 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger(label: "provisioner.status")
-        let status = try await database.withConnection(logger: logger) { connection in
-            try await QueueStatus.read(connection, runs: runs)
+        let (status, lifecycle) = try await database.withConnection(logger: logger) { connection in
+            (try await QueueStatus.read(connection, runs: runs), try await LifecycleCounts.fetch(connection))
         }
-        print(json ? try RunCommand.json(status) : Self.describe(status))
+        print(json ? try RunCommand.json(StatusReport(queue: status, decisions: .init(lifecycle))) : Self.describe(status, lifecycle))
     }
 
-    static func describe(_ status: QueueStatus) -> String {
+    /// The JSON shape of `status --json`.
+    struct StatusReport: Encodable {
+        struct Decisions: Encodable {
+            var approved, declined, resubmissionRequested, review, expiredOrAbandoned: Int
+            var byStatus: [String: Int]
+            var renewedRows, renewals, awaitingRenewal: Int
+
+            init(_ counts: LifecycleCounts) {
+                approved = counts.approved
+                declined = counts.declined
+                resubmissionRequested = counts.resubmissionRequested
+                review = counts.review
+                expiredOrAbandoned = counts.expiredOrAbandoned
+                byStatus = counts.byStatus
+                renewedRows = counts.renewedRows
+                renewals = counts.renewals
+                awaitingRenewal = counts.awaitingRenewal
+            }
+        }
+
+        var queue: QueueStatus
+        var decisions: Decisions
+    }
+
+    static func describe(_ status: QueueStatus, _ lifecycle: LifecycleCounts) -> String {
         let order = ["pending", "claimed", "provisioned", "failed", "invalid", "held"]
         var lines = ["queue:"]
         for name in order { lines.append("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(status.byStatus[name] ?? 0)") }
@@ -40,6 +64,12 @@ struct StatusCommand: AsyncParsableCommand {
         lines.append("  in doubt     \(status.inDoubt)   (a session may already exist; see README, \"In doubt\")")
         lines.append("  expired      \(status.expired)   (provisioned more than 7 days ago)")
         lines.append("  next retry   \(status.nextRetryAt.map { ISO8601DateFormatter().string(from: $0) } ?? "-")")
+        lines.append("decisions (from Veriff's webhooks):")
+        lines.append("  approved \(lifecycle.approved), declined \(lifecycle.declined), resubmission requested "
+            + "\(lifecycle.resubmissionRequested), review \(lifecycle.review), expired/abandoned "
+            + "\(lifecycle.expiredOrAbandoned)")
+        lines.append("  renewed rows \(lifecycle.renewedRows) (\(lifecycle.renewals) renewals), awaiting renewal "
+            + "\(lifecycle.awaitingRenewal) (run --renew-expired or provisioner renew)")
         lines.append("recent runs:")
         if status.recentRuns.isEmpty { lines.append("  none") }
         let formatter = ISO8601DateFormatter()
