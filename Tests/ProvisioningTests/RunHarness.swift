@@ -54,6 +54,15 @@ enum RunHarness {
         }
     }
 
+    /// Waits (up to 30 s) until the stand-in has created at least `count` sessions: a run is under way.
+    static func waitForSessions(_ standIn: VeriffStandIn, atLeast count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while standIn.stats(includeSessions: false).sessionsCreated < count {
+            guard ContinuousClock.now < deadline else { throw TestSetupError("the run created no sessions in 30 s") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Row counts by status.
     static func statusCounts(_ db: PostgresConnection) async throws -> [String: Int] {
         var counts: [String: Int] = [:]

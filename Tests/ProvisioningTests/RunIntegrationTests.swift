@@ -58,13 +58,13 @@ struct RunIntegrationTests {
     func survivesFaults() async throws {
         let faults = StandInFaults(
             rateLimitBurst: 0.01, rateLimitBurstLength: 3, internalError: 0.05, serviceUnavailableHTML: 0.05,
-            connectionReset: 0.02, slowAnswer: 0.02, slowAnswerDelay: .seconds(2), brokenBody: 0.02)
+            connectionReset: 0.02, slowAnswer: 0.02, slowAnswerDelay: .seconds(3), brokenBody: 0.02)
         try await TestDatabase.withFresh { conninfo in
             try await TestDatabase.withConnection(conninfo) { db in
                 try await RunHarness.insertRows(db, count: 400)
                 try await withStandIn(StandInTesting.configuration(faults: faults)) { standIn in
                     let summary = try await RunHarness.run(
-                        conninfo: conninfo, standIn: standIn, requestTimeout: .milliseconds(800)
+                        conninfo: conninfo, standIn: standIn, requestTimeout: .seconds(2)
                     ) { configuration in
                         configuration.retryHorizon = .seconds(2)
                         configuration.circuitBreaker = CircuitBreaker(threshold: 0.95)
@@ -209,7 +209,7 @@ struct RunIntegrationTests {
                     let control = RunControl()
                     async let summary = RunHarness.run(
                         conninfo: conninfo, standIn: standIn, ratePerMinute: 1200, control: control)
-                    try await Task.sleep(for: .seconds(1.5))
+                    try await RunHarness.waitForSessions(standIn, atLeast: 10)
                     control.requestStop(.signal)
                     let result = try await summary
                     #expect(result.outcome == .interrupted)
