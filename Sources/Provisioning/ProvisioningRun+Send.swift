@@ -6,29 +6,25 @@ import VeriffAPI
 
 extension ProvisioningRun {
     /// Starts a sender for every row the dispatcher hands over; when the dispatcher is done, waits for in-flight
-    /// requests (cancelling them after `stopGracePeriod` if the run is stopping), then ends the writer's input.
+    /// requests (cancelling them after `stopGracePeriod`), then ends the writer's input.
+    ///
+    /// A discarding task group: finished senders are freed at once (a plain group keeps every child until `next()`,
+    /// which grew memory by kilobytes per session).
     func launch(_ launches: AsyncStream<ClaimedRow>, context: Context) async {
-        await withTaskGroup(of: Bool.self) { senders in
+        await withDiscardingTaskGroup { senders in
             for await row in launches {
-                senders.addTask {
-                    await self.send(row, context: context)
-                    return false
-                }
+                senders.addTask { await self.send(row, context: context) }
             }
-            if context.state.update({ $0.inFlight }) > 0 {
-                let grace = configuration.stopGracePeriod
-                senders.addTask {
-                    // A watchdog: true when the grace period ran out with requests still in flight.
-                    (try? await Task.sleep(for: grace)) != nil
+            // Normally nothing is in flight here (the dispatcher waits for answers before it ends); after a stop,
+            // in-flight requests get the grace period.
+            let deadline = ContinuousClock.now + configuration.stopGracePeriod
+            while context.state.update({ $0.inFlight }) > 0 {
+                guard ContinuousClock.now < deadline else {
+                    logger.warning("in-flight requests did not finish within the grace period; abandoning them")
+                    senders.cancelAll()
+                    break
                 }
-                while let watchdogFired = await senders.next() {
-                    if watchdogFired {
-                        logger.warning("in-flight requests did not finish within the grace period; abandoning them")
-                        senders.cancelAll()
-                    } else if context.state.update({ $0.inFlight }) == 0 {
-                        senders.cancelAll()  // only the watchdog is left
-                    }
-                }
+                try? await Task.sleep(for: .milliseconds(10))
             }
         }
         context.resultSink.finish()
