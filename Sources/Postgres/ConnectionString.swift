@@ -72,7 +72,8 @@ extension String {
         var result = ""
         var rest = self[...]
         while let range = String(rest).range(of: needle) {
-            let lower = rest.index(rest.startIndex, offsetBy: String(rest).distance(from: String(rest).startIndex, to: range.lowerBound))
+            let lower = rest.index(
+                rest.startIndex, offsetBy: String(rest).distance(from: String(rest).startIndex, to: range.lowerBound))
             result += rest[..<lower] + replacement
             rest = rest[rest.index(lower, offsetBy: needle.count)...]
         }

@@ -1,11 +1,12 @@
 import CLibPQ
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One libpq connection, whose blocking calls all run on a private serial queue, never on Swift's cooperative pool.
 ///
@@ -67,7 +68,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Whether libpq still considers the connection usable (it learns of a broken one only when it next uses it).
     public var isConnected: Bool {
         get async {
-            (try? await Self.onQueue(queue) { [self] in handle.map { PQstatus($0) == CONNECTION_OK } ?? false }) ?? false
+            (try? await Self.onQueue(queue) { [self] in handle.map { PQstatus($0) == CONNECTION_OK } ?? false })
+                ?? false
         }
     }
 
@@ -152,7 +154,8 @@ public final class PostgresConnection: @unchecked Sendable {
             defer { PQclear(result) }
             guard PQresultStatus(result) == PGRES_COPY_IN else {
                 try Self.check(result, handle, sql)
-                throw PostgresError.copyFailed(sqlState: nil, message: "the statement did not start COPY FROM STDIN",
+                throw PostgresError.copyFailed(
+                    sqlState: nil, message: "the statement did not start COPY FROM STDIN",
                     statement: sql)
             }
         }
@@ -193,7 +196,8 @@ public final class PostgresConnection: @unchecked Sendable {
                     copied = Int(String(cString: PQcmdTuples(result))) ?? 0
                 } else if failure == nil {
                     let field = { (code: Int32) in PQresultErrorField(result, code).map { String(cString: $0) } }
-                    failure = PQstatus(handle) == CONNECTION_BAD
+                    failure =
+                        PQstatus(handle) == CONNECTION_BAD
                         ? .connectionLost(Self.errorMessage(handle), statement: sql)
                         : .copyFailed(
                             sqlState: field(CLibPQ_DIAG_SQLSTATE),

@@ -22,7 +22,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// The SQL text that failed (never its parameter values).
     public let statement: String?
 
-    private init(_ code: Code, sqlState: String? = nil, message: String, detail: String? = nil, statement: String? = nil) {
+    private init(
+        _ code: Code, sqlState: String? = nil, message: String, detail: String? = nil, statement: String? = nil
+    ) {
         self.code = code
         self.sqlState = sqlState
         self.message = message
@@ -31,7 +33,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     /// The server could not be reached or refused the login.
-    public static func connectionFailed(_ message: String) -> PostgresError { .init(.connectionFailed, message: message) }
+    public static func connectionFailed(_ message: String) -> PostgresError {
+        .init(.connectionFailed, message: message)
+    }
     /// The connection broke (server restarted, network cut); reconnect and retry.
     public static func connectionLost(_ message: String, statement: String?) -> PostgresError {
         .init(.connectionLost, message: message, statement: statement)

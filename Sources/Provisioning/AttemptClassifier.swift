@@ -58,7 +58,8 @@ public struct AttemptClassifier: Sendable {
             record.outcome = "rejected"
             record.veriffCode = failure.code
             record.message = failure.message
-            let message = "Veriff refused the data (HTTP \(failure.httpStatus)"
+            let message =
+                "Veriff refused the data (HTTP \(failure.httpStatus)"
                 + (failure.code.map { ", code \($0)" } ?? "") + "): \(failure.message)"
             return (
                 RowResult(rowID: row.id, disposition: .failed(code: failure.code, message: message), attempt: record),
@@ -83,10 +84,14 @@ public struct AttemptClassifier: Sendable {
         case .inDoubt(let reason):
             record.outcome = "in_doubt"
             record.message = reason
-            let message = "\(reason); a session may exist (look for vendorData "
+            let message =
+                "\(reason); a session may exist (look for vendorData "
                 + "\(row.endUser.vendorData ?? String(row.id)))"
             if holdInDoubt {
-                return (RowResult(rowID: row.id, disposition: .held(message: message), inDoubt: true, attempt: record), .none)
+                return (
+                    RowResult(rowID: row.id, disposition: .held(message: message), inDoubt: true, attempt: record),
+                    .none
+                )
             }
             return (retryOrGiveUp(code: "in_doubt", message: message, inDoubt: true), .none)
 

@@ -34,9 +34,10 @@ public struct DryRunPlan: Sendable, Codable {
         _ connection: PostgresConnection, ratePerMinute: Double, limit: Int?, examples: Int = 20
     ) async throws -> DryRunPlan {
         var plan = DryRunPlan(ratePerMinute: ratePerMinute, minutesToFinish: 0)
-        plan.scheduledLater = try await connection.query(
-            "SELECT count(*) AS n FROM session_queue WHERE status = 'pending' AND next_attempt_at > now()"
-        ).first?.decode("n") ?? 0
+        plan.scheduledLater =
+            try await connection.query(
+                "SELECT count(*) AS n FROM session_queue WHERE status = 'pending' AND next_attempt_at > now()"
+            ).first?.decode("n") ?? 0
         var after = (Int64.min, Double(-Double.infinity))
         let budget = limit ?? Int.max
         pages: while plan.dueNow < budget {

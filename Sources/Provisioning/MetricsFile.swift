@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import SessionQueue
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Writes a run's summary in Prometheus text format, for node_exporter's textfile collector (how cron jobs are
 /// monitored). Written to a temporary file and renamed, so the collector never reads half a file.
@@ -27,10 +28,15 @@ public enum MetricsFile {
                 ("{result=\"released\"}", Double(counts.released)),
                 ("{result=\"rescued\"}", Double(counts.rescued)),
             ])
-        metric("provisioner_run_rate_limited", "429 answers in the last run.", "gauge", [("", Double(counts.rateLimited))])
-        metric("provisioner_run_in_doubt", "Attempts in the last run whose answer was lost.", "gauge", [("", Double(counts.inDoubt))])
+        metric(
+            "provisioner_run_rate_limited", "429 answers in the last run.", "gauge", [("", Double(counts.rateLimited))])
+        metric(
+            "provisioner_run_in_doubt", "Attempts in the last run whose answer was lost.", "gauge",
+            [("", Double(counts.inDoubt))])
         metric("provisioner_run_duration_seconds", "How long the last run took.", "gauge", [("", summary.seconds)])
-        metric("provisioner_run_sent_per_minute", "Requests per minute in the last run.", "gauge", [("", summary.sentPerMinute)])
+        metric(
+            "provisioner_run_sent_per_minute", "Requests per minute in the last run.", "gauge",
+            [("", summary.sentPerMinute)])
         metric("provisioner_run_exit_code", "The last run's exit status.", "gauge", [("", Double(exitCode))])
         metric(
             "provisioner_run_outcome", "1 for how the last run ended.", "gauge",
@@ -39,7 +45,8 @@ public enum MetricsFile {
             "provisioner_run_finished_timestamp_seconds", "When the last run ended (Unix time).", "gauge",
             [("", finishedAt.timeIntervalSince1970.rounded())])
         if let pending = summary.pendingLeft {
-            metric("provisioner_queue_pending", "Pending rows left after the last run.", "gauge", [("", Double(pending))])
+            metric(
+                "provisioner_queue_pending", "Pending rows left after the last run.", "gauge", [("", Double(pending))])
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -55,7 +62,8 @@ public enum MetricsFile {
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path): \(reason)"])
+            throw CocoaError(
+                .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path): \(reason)"])
         }
     }
 

@@ -28,7 +28,11 @@ extension ProvisioningRun {
             let target = claimTarget(ratePerMinute: ratePerMinute)
             if buffer.count - next <= target / 2, remaining > 0 {
                 let want = min(target - (buffer.count - next), remaining)
-                guard let rows = await withDatabase(context.claims.connection, { try await context.claims.claim(limit: want, lease: configuration.lease) }) else {
+                guard
+                    let rows = await withDatabase(
+                        context.claims.connection,
+                        { try await context.claims.claim(limit: want, lease: configuration.lease) })
+                else {
                     break
                 }
                 buffer.removeFirst(next)

@@ -38,7 +38,9 @@ extension ProvisioningRun {
 
         for await input in inputs {
             if case .result(let result) = input { pending.append(result) }
-            if pending.count >= configuration.flushBatch || ContinuousClock.now - lastFlush >= configuration.flushInterval {
+            if pending.count >= configuration.flushBatch
+                || ContinuousClock.now - lastFlush >= configuration.flushInterval
+            {
                 await flush()
             }
         }

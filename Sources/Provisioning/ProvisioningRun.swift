@@ -59,7 +59,8 @@ public struct ProvisioningRun: Sendable {
             throw error
         }
         do {
-            let summary = try await run(claimConnection: claimConnection, writeConnection: writeConnection, started: started)
+            let summary = try await run(
+                claimConnection: claimConnection, writeConnection: writeConnection, started: started)
             await claimConnection.close()
             await writeConnection.close()
             return summary
@@ -87,7 +88,8 @@ public struct ProvisioningRun: Sendable {
         }
         let total = try await claims.dueCount()
         let state = RunState(
-            concurrency: ConcurrencyTarget(maximum: configuration.maxConcurrency), breaker: configuration.circuitBreaker)
+            concurrency: ConcurrencyTarget(maximum: configuration.maxConcurrency), breaker: configuration.circuitBreaker
+        )
         state.update { $0.counts.rescued = rescued }
         logger.info(
             "run started",

@@ -31,7 +31,10 @@ public struct ClaimedRow: Sendable, Hashable {
     public static func endUser(from row: PostgresRow) throws -> EndUser {
         var consents: [Consent]?
         if let json = try row.decode("consents", as: String?.self) {
-            consents = (try? JSONDecoder().decode([Consent].self, from: Data(json.utf8))) ?? [Consent(type: "", approved: false)]
+            consents =
+                (try? JSONDecoder().decode([Consent].self, from: Data(json.utf8))) ?? [
+                    Consent(type: "", approved: false)
+                ]
         }
         return EndUser(
             firstName: try row.decode("first_name"), lastName: try row.decode("last_name"),

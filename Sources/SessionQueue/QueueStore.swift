@@ -212,7 +212,9 @@ private struct WriteBackColumns {
 
     mutating func append(_ result: RowResult) {
         var status = "pending"
-        var session: (id: String?, url: String?, token: String?, host: String?, status: String?) = (nil, nil, nil, nil, nil)
+        var session: (id: String?, url: String?, token: String?, host: String?, status: String?) = (
+            nil, nil, nil, nil, nil
+        )
         var error: String?
         var code: String?
         var retry: Double?

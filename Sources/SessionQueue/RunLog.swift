@@ -45,8 +45,10 @@ public struct RunLog: Sendable {
                 invalid = $5, retried = $6, rate_limited = $7, in_doubt = $8
             WHERE id = $1
             """,
-            [runID, counts.claimed, counts.provisioned, counts.failed, counts.invalid, counts.retried,
-             counts.rateLimited, counts.inDoubt])
+            [
+                runID, counts.claimed, counts.provisioned, counts.failed, counts.invalid, counts.retried,
+                counts.rateLimited, counts.inDoubt,
+            ])
     }
 
     /// Records how the run ended.

@@ -18,7 +18,8 @@ struct ProgressPrinter: Sendable {
         return { progress in
             let eta = progress.etaSeconds.map(Self.formatSeconds) ?? "-"
             if isTerminal {
-                let line = "\r\u{1B}[K\(progress.done)/\(progress.total) done · "
+                let line =
+                    "\r\u{1B}[K\(progress.done)/\(progress.total) done · "
                     + String(format: "%.0f/min (target %.0f/min)", progress.sentPerMinute, progress.ratePerMinute)
                     + " · ETA \(eta) · retries \(progress.counts.retried) · 429s \(progress.counts.rateLimited)"
                     + " · in flight \(progress.inFlight)"
@@ -27,10 +28,12 @@ struct ProgressPrinter: Sendable {
                 logger.info(
                     "progress",
                     metadata: [
-                        "run.done": "\(progress.done)", "run.total": "\(progress.total)", "run.sent": "\(progress.sent)",
+                        "run.done": "\(progress.done)", "run.total": "\(progress.total)",
+                        "run.sent": "\(progress.sent)",
                         "run.sent_per_minute": "\(Int(progress.sentPerMinute))",
                         "run.rate_per_minute": "\(Int(progress.ratePerMinute))", "run.eta_seconds": "\(eta)",
-                        "run.retried": "\(progress.counts.retried)", "run.rate_limited": "\(progress.counts.rateLimited)",
+                        "run.retried": "\(progress.counts.retried)",
+                        "run.rate_limited": "\(progress.counts.rateLimited)",
                         "run.failed": "\(progress.counts.failed)", "run.invalid": "\(progress.counts.invalid)",
                         "run.in_flight": "\(progress.inFlight)",
                     ])
@@ -46,6 +49,7 @@ struct ProgressPrinter: Sendable {
     static func formatSeconds(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "-" }
         let total = Int(seconds.rounded())
-        return total >= 3600 ? "\(total / 3600)h\(total % 3600 / 60)m" : total >= 60 ? "\(total / 60)m\(total % 60)s" : "\(total)s"
+        return total >= 3600
+            ? "\(total / 3600)h\(total % 3600 / 60)m" : total >= 60 ? "\(total / 60)m\(total % 60)s" : "\(total)s"
     }
 }

@@ -35,5 +35,9 @@ enum SignalHandling {
 /// Counts signals received (thread-safe; the handlers run on a Dispatch queue).
 private final class SignalCounter: Sendable {
     private let value = Mutex(0)
-    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+    func increment() -> Int {
+        value.withLock {
+            $0 += 1; return $0
+        }
+    }
 }

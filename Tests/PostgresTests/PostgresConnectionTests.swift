@@ -50,12 +50,14 @@ struct PostgresConnectionTests {
         var testDescription: String { name }
     }
 
-    @Test("unicode and large text survive a table round trip", arguments: [
-        TextCase(name: "scripts, emoji, right-to-left", value: "é ß 中文 😀👩‍👩‍👧 עברית مرحبا"),
-        TextCase(name: "100 KB ASCII", value: String(repeating: "x", count: 100 * 1024)),
-        TextCase(name: "120 KB of CJK and emoji", value: String(repeating: "中😀", count: 20_000)),
-        TextCase(name: "control characters", value: "tab\tnewline\ncr\rbackslash\\quote'\""),
-    ])
+    @Test(
+        "unicode and large text survive a table round trip",
+        arguments: [
+            TextCase(name: "scripts, emoji, right-to-left", value: "é ß 中文 😀👩‍👩‍👧 עברית مرحبا"),
+            TextCase(name: "100 KB ASCII", value: String(repeating: "x", count: 100 * 1024)),
+            TextCase(name: "120 KB of CJK and emoji", value: String(repeating: "中😀", count: 20_000)),
+            TextCase(name: "control characters", value: "tab\tnewline\ncr\rbackslash\\quote'\""),
+        ])
     func textRoundTrip(_ textCase: TextCase) async throws {
         let value = textCase.value
         try await TestDatabase.withFresh(migrated: false) { conninfo in

@@ -44,7 +44,8 @@ struct RunIntegrationTests {
                         #expect(try row.decode("in_doubt") == false)
                     }
                     let logged = try await db.query(
-                        "SELECT count(*) AS n FROM session_attempts WHERE outcome = 'created' AND session_id IS NOT NULL")
+                        "SELECT count(*) AS n FROM session_attempts WHERE outcome = 'created' AND session_id IS NOT NULL"
+                    )
                     #expect(try logged[0].decode("n", as: Int.self) == 2000)
                     let run = try await db.query("SELECT outcome, provisioned FROM provisioner_runs")
                     #expect(try run[0].decode("outcome") == "completed")
@@ -111,7 +112,8 @@ struct RunIntegrationTests {
                 }
                 // Claims were released with their attempt refunded: every row is as it was.
                 let columns = try await db.query(
-                    "SELECT count(*) FILTER (WHERE status <> 'pending' OR attempts <> 0 OR last_error IS NOT NULL) AS changed FROM session_queue")
+                    "SELECT count(*) FILTER (WHERE status <> 'pending' OR attempts <> 0 OR last_error IS NOT NULL) AS changed FROM session_queue"
+                )
                 #expect(try columns[0].decode("changed", as: Int.self) == 0)
             }
         }
@@ -154,7 +156,8 @@ struct RunIntegrationTests {
                     #expect(summary.counts.failed == 1)
                     #expect(summary.counts.provisioned == 19)
                 }
-                let failed = try await db.query("SELECT last_error, last_error_code FROM session_queue WHERE status = 'failed'")
+                let failed = try await db.query(
+                    "SELECT last_error, last_error_code FROM session_queue WHERE status = 'failed'")
                 #expect(failed.count == 1)
                 #expect(try failed[0].decode("last_error", as: String.self).contains("HTTP 400"))
             }
@@ -166,7 +169,8 @@ struct RunIntegrationTests {
         try await TestDatabase.withFresh { conninfo in
             try await TestDatabase.withConnection(conninfo) { db in
                 try await RunHarness.insertRows(db, count: 500)
-                try await withStandIn(StandInTesting.configuration(faults: StandInFaults(internalError: 1))) { standIn in
+                try await withStandIn(StandInTesting.configuration(faults: StandInFaults(internalError: 1))) {
+                    standIn in
                     let summary = try await RunHarness.run(conninfo: conninfo, standIn: standIn)
                     #expect(summary.outcome == .veriffUnavailable)
                     #expect(summary.message?.contains("unavailable") == true)
@@ -220,7 +224,8 @@ struct RunIntegrationTests {
                 #expect(counts["claimed"] == nil)
                 #expect((counts["provisioned"] ?? 0) + (counts["pending"] ?? 0) == 200)
                 let pending = try await db.query(
-                    "SELECT count(*) FILTER (WHERE attempts <> 0 OR in_doubt) AS touched FROM session_queue WHERE status = 'pending'")
+                    "SELECT count(*) FILTER (WHERE attempts <> 0 OR in_doubt) AS touched FROM session_queue WHERE status = 'pending'"
+                )
                 #expect(try pending[0].decode("touched", as: Int.self) == 0)
             }
         }

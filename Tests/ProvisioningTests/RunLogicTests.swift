@@ -114,7 +114,9 @@ struct RunLogicTests {
         }
         let (limited, signal) = classify(.rateLimited(retryAfter: .seconds(5)))
         #expect(signal == .rateLimited(retryAfter: .seconds(5)))
-        if case .rateLimited(let after) = limited.disposition { #expect(after >= .seconds(5)) } else {
+        if case .rateLimited(let after) = limited.disposition {
+            #expect(after >= .seconds(5))
+        } else {
             Issue.record("429 reschedules with the attempt refunded")
         }
         let wrongKey = VeriffFailure(httpStatus: 401, code: "1803", message: "integration not found")

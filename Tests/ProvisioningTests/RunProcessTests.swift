@@ -6,13 +6,14 @@ import VeriffAPI
 import VeriffStandIn
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `provisioner run` binary as operations staff run it: signals, kill -9, several runners at once.
 @Suite("provisioner run as a process", .timeLimit(.minutes(4)))
 struct RunProcessTests {
-    private func runProcess(_ conninfo: String, _ standIn: VeriffStandIn, _ arguments: [String]) throws -> ChildProcess {
+    private func runProcess(_ conninfo: String, _ standIn: VeriffStandIn, _ arguments: [String]) throws -> ChildProcess
+    {
         try ChildProcess.spawn(
             RunHarness.binary, ["run", "--base-url", standIn.baseURL] + arguments,
             environment: RunHarness.environment(conninfo: conninfo))
@@ -26,7 +27,8 @@ struct RunProcessTests {
                 var configuration = StandInTesting.configuration()
                 configuration.latencyMean = .milliseconds(300)
                 try await withStandIn(configuration) { standIn in
-                    let run = try runProcess(conninfo, standIn, ["--rate", "60", "--window-seconds", "1", "--timeout", "3"])
+                    let run = try runProcess(
+                        conninfo, standIn, ["--rate", "60", "--window-seconds", "1", "--timeout", "3"])
                     try await RunHarness.waitForSessions(standIn, atLeast: 5)
                     let signalled = ContinuousClock.now
                     run.signal(SIGTERM)
@@ -46,7 +48,9 @@ struct RunProcessTests {
         }
     }
 
-    @Test("kill -9 mid-run, then a second run: every row provisioned; only rows the dead runner held were sent twice, each marked")
+    @Test(
+        "kill -9 mid-run, then a second run: every row provisioned; only rows the dead runner held were sent twice, each marked"
+    )
     func killNine() async throws {
         try await TestDatabase.withFresh { conninfo in
             try await TestDatabase.withConnection(conninfo) { db in
@@ -82,9 +86,11 @@ struct RunProcessTests {
                         WHERE coalesce(vendor_data, id::text) = ANY($1::text[]) AND NOT in_doubt
                         """, [duplicated])
                     #expect(try unmarked[0].decode("n", as: Int.self) == 0, "duplicates not marked in doubt")
-                    let rescued = try await db.query("SELECT count(*) AS n FROM session_attempts WHERE outcome = 'rescued'")
+                    let rescued = try await db.query(
+                        "SELECT count(*) AS n FROM session_attempts WHERE outcome = 'rescued'")
                     #expect(try rescued[0].decode("n", as: Int.self) == claimed)
-                    let crashed = try await db.query("SELECT count(*) AS n FROM provisioner_runs WHERE outcome = 'running'")
+                    let crashed = try await db.query(
+                        "SELECT count(*) AS n FROM provisioner_runs WHERE outcome = 'running'")
                     #expect(try crashed[0].decode("n", as: Int.self) == 1)  // the killed one never said goodbye
                 }
             }
@@ -140,7 +146,8 @@ struct RunProcessTests {
                     // The combined rate over the run's full windows, at the stand-in's clock.
                     let arrivals = (stats.sessions ?? []).map(\.arrival).sorted()
                     let first = try #require(arrivals.first)
-                    let inSecondWindow = arrivals.filter { $0 >= first + .seconds(10) && $0 < first + .seconds(20) }.count
+                    let inSecondWindow = arrivals.filter { $0 >= first + .seconds(10) && $0 < first + .seconds(20) }
+                        .count
                     #expect(Double(inSecondWindow) >= 0.97 * 120, "\(inSecondWindow) sessions in the second window")
                     #expect(stats.duplicateVendorData == 0)
                 }
@@ -172,7 +179,8 @@ struct RunProcessTests {
                     let secondStatus = await second.wait()
                     #expect(secondStatus == 0, "\(second.stderr())")
                     let after = try await db.query(
-                        "SELECT id, status, session_id, previous_session_ids, renewed_count FROM session_queue ORDER BY id")
+                        "SELECT id, status, session_id, previous_session_ids, renewed_count FROM session_queue ORDER BY id"
+                    )
                     for (index, row) in after.enumerated() {
                         #expect(try row.decode("status") == "provisioned")
                         let renewed = index < 4
@@ -196,11 +204,13 @@ struct RunProcessTests {
             (["run", "--concurrency", "0"], "--concurrency"),
         ]
         for (arguments, mention) in cases {
-            let result = try await Shell.run(RunHarness.binary, arguments, environment: ["VERIFF_API_KEY": StandInTesting.apiKey])
+            let result = try await Shell.run(
+                RunHarness.binary, arguments, environment: ["VERIFF_API_KEY": StandInTesting.apiKey])
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(mention), "\(arguments): \(result.stderr)")
         }
-        let noKey = try await Shell.run(RunHarness.binary, ["run"], environment: ["VERIFF_API_KEY": nil, "DATABASE_URL": "host=127.0.0.1 port=1"])
+        let noKey = try await Shell.run(
+            RunHarness.binary, ["run"], environment: ["VERIFF_API_KEY": nil, "DATABASE_URL": "host=127.0.0.1 port=1"])
         #expect(noKey.status == 64, "\(noKey.stderr)")
         #expect(noKey.stderr.contains("VERIFF_API_KEY"), "\(noKey.stderr)")
     }

@@ -42,9 +42,10 @@ struct MigratorTests {
     @Test("a failing migration rolls back its own file only")
     func failingMigration() async throws {
         try await TestDatabase.withFresh(migrated: false) { conninfo in
-            let broken = Migration.embedded + [
-                Migration(version: 999, name: "broken", sql: "CREATE TABLE half (a int); SELECT 1/0;")
-            ]
+            let broken =
+                Migration.embedded + [
+                    Migration(version: 999, name: "broken", sql: "CREATE TABLE half (a int); SELECT 1/0;")
+                ]
             await #expect(throws: PostgresError.self) {
                 try await TestDatabase.withConnection(conninfo) {
                     try await Migrator(migrations: broken, logger: .test).migrate($0)
@@ -68,8 +69,9 @@ struct MigratorTests {
         #expect(files.count == Migration.embedded.count)
         for (file, migration) in zip(files, Migration.embedded) {
             let text = try String(contentsOf: sqlDirectory.appendingPathComponent(file), encoding: .utf8)
-            #expect(migration.sql.trimmingCharacters(in: .whitespacesAndNewlines)
-                == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(file)")
+            #expect(
+                migration.sql.trimmingCharacters(in: .whitespacesAndNewlines)
+                    == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(file)")
         }
     }
 }
@@ -81,8 +83,11 @@ struct SchemaTests {
         try await TestDatabase.withFresh { conninfo in
             try await TestDatabase.withConnection(conninfo) { db in
                 try await db.execute(
-                    "INSERT INTO session_queue (first_name, last_name, email) VALUES ('Mari', 'Maasikas', 'mari@example.ee')")
-                let row = try #require(try await db.query("SELECT status, attempts, next_attempt_at <= now() AS due FROM session_queue").first)
+                    "INSERT INTO session_queue (first_name, last_name, email) VALUES ('Mari', 'Maasikas', 'mari@example.ee')"
+                )
+                let row = try #require(
+                    try await db.query("SELECT status, attempts, next_attempt_at <= now() AS due FROM session_queue")
+                        .first)
                 #expect(try row.decode("status") == "pending")
                 #expect(try row.decode("attempts") == 0)
                 #expect(try row.decode("due") == true)
@@ -90,20 +95,22 @@ struct SchemaTests {
         }
     }
 
-    @Test("CHECK constraints reject impossible data", arguments: [
-        "INSERT INTO session_queue (gender) VALUES ('X')",
-        "INSERT INTO session_queue (document_country) VALUES ('est')",
-        "INSERT INTO session_queue (document_type) VALUES ('VISA')",
-        "INSERT INTO session_queue (document_number) VALUES ('AB 12')",
-        "INSERT INTO session_queue (date_of_birth) VALUES ('1990-02-30')",
-        "INSERT INTO session_queue (end_user_id) VALUES ('not-a-uuid')",
-        "INSERT INTO session_queue (callback_url) VALUES ('http://example.com')",
-        "INSERT INTO session_queue (vendor_data) VALUES (repeat('x', 1001))",
-        "INSERT INTO session_queue (consents) VALUES ('{\"type\": \"ine\"}')",
-        "INSERT INTO session_queue (status) VALUES ('done')",
-        "INSERT INTO session_queue (status) VALUES ('provisioned')",
-        "INSERT INTO session_queue (email) VALUES ('no-at-sign')",
-    ])
+    @Test(
+        "CHECK constraints reject impossible data",
+        arguments: [
+            "INSERT INTO session_queue (gender) VALUES ('X')",
+            "INSERT INTO session_queue (document_country) VALUES ('est')",
+            "INSERT INTO session_queue (document_type) VALUES ('VISA')",
+            "INSERT INTO session_queue (document_number) VALUES ('AB 12')",
+            "INSERT INTO session_queue (date_of_birth) VALUES ('1990-02-30')",
+            "INSERT INTO session_queue (end_user_id) VALUES ('not-a-uuid')",
+            "INSERT INTO session_queue (callback_url) VALUES ('http://example.com')",
+            "INSERT INTO session_queue (vendor_data) VALUES (repeat('x', 1001))",
+            "INSERT INTO session_queue (consents) VALUES ('{\"type\": \"ine\"}')",
+            "INSERT INTO session_queue (status) VALUES ('done')",
+            "INSERT INTO session_queue (status) VALUES ('provisioned')",
+            "INSERT INTO session_queue (email) VALUES ('no-at-sign')",
+        ])
     func constraints(statement: String) async throws {
         try await TestDatabase.withFresh { conninfo in
             try await TestDatabase.withConnection(conninfo) { db in
@@ -118,7 +125,8 @@ struct SchemaTests {
         try await TestDatabase.withFresh { conninfo in
             try await TestDatabase.withConnection(conninfo) { db in
                 try await db.execute(
-                    "INSERT INTO session_queue (first_name, status) SELECT 'x', CASE WHEN g % 10 = 0 THEN 'pending' ELSE 'provisioned' END FROM generate_series(1, 20000) g WHERE g % 10 = 0")
+                    "INSERT INTO session_queue (first_name, status) SELECT 'x', CASE WHEN g % 10 = 0 THEN 'pending' ELSE 'provisioned' END FROM generate_series(1, 20000) g WHERE g % 10 = 0"
+                )
                 try await db.execute("ANALYZE session_queue")
                 try await db.execute("SET enable_seqscan = off")
                 let plan = try await db.query(

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs programs for tests with posix_spawn: output goes to files (a daemon left behind, like the server that

@@ -22,12 +22,18 @@ public final class TestCluster: Sendable {
         let directory = "/tmp/provisioner-cluster-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if getuid() == 0 { try await Shell.run("/bin/chown", ["postgres:", directory]) }
-        let initdb = try await asOwner(bin + "/initdb", ["-D", directory + "/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
-            "--locale=C.UTF-8", "--no-sync"])
+        let initdb = try await asOwner(
+            bin + "/initdb",
+            [
+                "-D", directory + "/data", "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                "--locale=C.UTF-8", "--no-sync",
+            ])
         guard initdb.status == 0 else { throw TestSetupError("initdb failed: \(initdb.stderr)") }
         let cluster = TestCluster(directory: directory, port: try await freePort(), binDirectory: bin)
-        try await cluster.pgctl(["start", "-w", "-t", "60", "-o",
-            "-p \(cluster.port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off"])
+        try await cluster.pgctl([
+            "start", "-w", "-t", "60", "-o",
+            "-p \(cluster.port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off",
+        ])
         return cluster
     }
 
@@ -36,7 +42,9 @@ public final class TestCluster: Sendable {
 
     /// Starts the server again on the same port.
     public func startAgain() async throws {
-        try await pgctl(["start", "-w", "-t", "60", "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off"])
+        try await pgctl([
+            "start", "-w", "-t", "60", "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off",
+        ])
     }
 
     /// Restarts the server; every open connection is cut.
@@ -54,7 +62,8 @@ public final class TestCluster: Sendable {
     }
 
     private func pgctl(_ arguments: [String]) async throws {
-        let result = try await Self.asOwner(binDirectory + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log"] + arguments)
+        let result = try await Self.asOwner(
+            binDirectory + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log"] + arguments)
         guard result.status == 0 else { throw TestSetupError("pg_ctl \(arguments[0]) failed: \(result.stderr)") }
     }
 
@@ -75,8 +84,12 @@ public final class TestCluster: Sendable {
 
     /// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
     public static func freePort() async throws -> Int {
-        let output = try await Shell.run("/usr/bin/python3", ["-c",
-            "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
+        let output = try await Shell.run(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])",
+            ])
         guard let port = Int(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw TestSetupError("could not find a free port: \(output.stderr)")
         }

@@ -64,7 +64,8 @@ public struct Migrator: Sendable {
                     [migration.version, migration.name, migration.checksum])
             }
             logger.info(
-                "applied migration", metadata: ["migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
+                "applied migration",
+                metadata: ["migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
             applied.append(migration.version)
         }
         return applied

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension EndUser {
@@ -32,8 +32,11 @@ extension EndUser {
             let allowed = DocumentType.allCases.map(\.rawValue).joined(separator: ", ")
             fail("documentType", "must be one of \(allowed); got \(quoted(documentType))")
         }
-        if let documentCountry, !(documentCountry.utf8.count == 2 && documentCountry.utf8.allSatisfy(Self.isUpperASCII)) {
-            fail("documentCountry", "must be a two-letter ISO 3166-1 alpha-2 code such as EE; got \(quoted(documentCountry))")
+        if let documentCountry, !(documentCountry.utf8.count == 2 && documentCountry.utf8.allSatisfy(Self.isUpperASCII))
+        {
+            fail(
+                "documentCountry",
+                "must be a two-letter ISO 3166-1 alpha-2 code such as EE; got \(quoted(documentCountry))")
         }
         if let vendorData, vendorData.utf16.count > Self.maxVendorDataLength {
             fail("vendorData", "must be at most \(Self.maxVendorDataLength) characters; got \(vendorData.utf16.count)")

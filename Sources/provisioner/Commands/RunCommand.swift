@@ -42,10 +42,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Validate the due rows and print the plan; send and change nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("The most requests in flight at once (the actual number adapts to rate × latency).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "The most requests in flight at once (the actual number adapts to rate × latency).", valueName: "n"))
     var concurrency: Int = 64
 
-    @Option(name: .customLong("max-attempts"), help: ArgumentHelp("Attempts per row before it is marked failed.", valueName: "n"))
+    @Option(
+        name: .customLong("max-attempts"),
+        help: ArgumentHelp("Attempts per row before it is marked failed.", valueName: "n"))
     var maxAttempts: Int = 8
 
     @Flag(
@@ -63,7 +67,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("metrics-file"),
-        help: ArgumentHelp("Write Prometheus metrics here at the end (node_exporter textfile collector).", valueName: "path"))
+        help: ArgumentHelp(
+            "Write Prometheus metrics here at the end (node_exporter textfile collector).", valueName: "path"))
     var metricsFile: String?
 
     @Option(
@@ -143,7 +148,8 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 try MetricsFile.write(summary, exitCode: exitCode.rawValue, to: metricsFile)
             } catch {
-                logger.error("could not write the metrics file", metadata: ["path": "\(metricsFile)", "error": "\(error)"])
+                logger.error(
+                    "could not write the metrics file", metadata: ["path": "\(metricsFile)", "error": "\(error)"])
             }
         }
         ProgressPrinter.clearLine()
@@ -154,7 +160,9 @@ struct RunCommand: AsyncParsableCommand {
         if exitCode != .success { throw exitCode }
     }
 
-    private func withHTTPClient<T: Sendable>(maximumConnections: Int, _ body: (HTTPClient) async throws -> T) async throws -> T {
+    private func withHTTPClient<T: Sendable>(maximumConnections: Int, _ body: (HTTPClient) async throws -> T)
+        async throws -> T
+    {
         let httpClient = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: VeriffClient.httpClientConfiguration(maximumConnections: maximumConnections))

@@ -29,7 +29,10 @@ struct StatusCommand: AsyncParsableCommand {
         let (status, lifecycle) = try await database.withConnection(logger: logger) { connection in
             (try await QueueStatus.read(connection, runs: runs), try await LifecycleCounts.fetch(connection))
         }
-        print(json ? try RunCommand.json(StatusReport(queue: status, decisions: .init(lifecycle))) : Self.describe(status, lifecycle))
+        print(
+            json
+                ? try RunCommand.json(StatusReport(queue: status, decisions: .init(lifecycle)))
+                : Self.describe(status, lifecycle))
     }
 
     /// The JSON shape of `status --json`.
@@ -59,17 +62,21 @@ struct StatusCommand: AsyncParsableCommand {
     static func describe(_ status: QueueStatus, _ lifecycle: LifecycleCounts) -> String {
         let order = ["pending", "claimed", "provisioned", "failed", "invalid", "held"]
         var lines = ["queue:"]
-        for name in order { lines.append("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(status.byStatus[name] ?? 0)") }
+        for name in order {
+            lines.append("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(status.byStatus[name] ?? 0)")
+        }
         lines.append("  due now      \(status.dueNow)")
         lines.append("  in doubt     \(status.inDoubt)   (a session may already exist; see README, \"In doubt\")")
         lines.append("  expired      \(status.expired)   (provisioned more than 7 days ago)")
         lines.append("  next retry   \(status.nextRetryAt.map { ISO8601DateFormatter().string(from: $0) } ?? "-")")
         lines.append("decisions (from Veriff's webhooks):")
-        lines.append("  approved \(lifecycle.approved), declined \(lifecycle.declined), resubmission requested "
-            + "\(lifecycle.resubmissionRequested), review \(lifecycle.review), expired/abandoned "
-            + "\(lifecycle.expiredOrAbandoned)")
-        lines.append("  renewed rows \(lifecycle.renewedRows) (\(lifecycle.renewals) renewals), awaiting renewal "
-            + "\(lifecycle.awaitingRenewal) (run --renew-expired or provisioner renew)")
+        lines.append(
+            "  approved \(lifecycle.approved), declined \(lifecycle.declined), resubmission requested "
+                + "\(lifecycle.resubmissionRequested), review \(lifecycle.review), expired/abandoned "
+                + "\(lifecycle.expiredOrAbandoned)")
+        lines.append(
+            "  renewed rows \(lifecycle.renewedRows) (\(lifecycle.renewals) renewals), awaiting renewal "
+                + "\(lifecycle.awaitingRenewal) (run --renew-expired or provisioner renew)")
         lines.append("recent runs:")
         if status.recentRuns.isEmpty { lines.append("  none") }
         let formatter = ISO8601DateFormatter()
