@@ -3,23 +3,30 @@
 public struct ConcurrencyTarget: Sendable {
     /// The upper bound (`--concurrency`).
     public var maximum: Int
-    /// The latency estimate (exponentially weighted), in seconds.
-    public private(set) var latencySeconds: Double
+    /// The latency estimate (exponentially weighted), in seconds; `nil` until the first answer.
+    public private(set) var latencySeconds: Double?
     /// Weight of each new sample in the estimate.
     private let smoothing = 0.2
 
-    public init(maximum: Int, initialLatency: Duration = .milliseconds(200)) {
+    /// - Parameter initialLatency: A first latency estimate; by default none, and until the first answer the limit
+    ///   is `maximum` (the limiter holds the rate anyway; guessing low would stall the start when Veriff is slow).
+    public init(maximum: Int, initialLatency: Duration? = nil) {
         self.maximum = max(1, maximum)
-        self.latencySeconds = initialLatency.secondsValue
+        self.latencySeconds = initialLatency?.secondsValue
     }
 
     /// Folds one observed request duration into the latency estimate.
     public mutating func observe(_ duration: Duration) {
-        latencySeconds += smoothing * (duration.secondsValue - latencySeconds)
+        guard let current = latencySeconds else {
+            latencySeconds = duration.secondsValue
+            return
+        }
+        latencySeconds = current + smoothing * (duration.secondsValue - current)
     }
 
     /// The in-flight limit for a send rate: twice rate × latency (covering latency spikes), plus two, capped.
     public func limit(ratePerMinute: Double) -> Int {
+        guard let latencySeconds else { return maximum }
         let needed = (ratePerMinute / 60) * latencySeconds * 2 + 2
         guard needed.isFinite else { return maximum }
         return min(maximum, max(1, Int(needed.rounded(.up))))

@@ -58,6 +58,10 @@ struct RunLogicTests {
 
     @Test("in-flight target follows rate × latency, within 1...maximum")
     func concurrency() {
+        var unknown = ConcurrencyTarget(maximum: 64)
+        #expect(unknown.limit(ratePerMinute: 600) == 64)  // no answer yet: do not stall the start
+        unknown.observe(.milliseconds(50))
+        #expect(unknown.limit(ratePerMinute: 600) == 3)  // the first answer sets the estimate
         var target = ConcurrencyTarget(maximum: 64, initialLatency: .milliseconds(50))
         #expect(target.limit(ratePerMinute: 600) == 3)  // 10/s × 0.05 s × 2 + 2
         for _ in 0..<50 { target.observe(.seconds(2)) }
