@@ -94,12 +94,23 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Operations support: `provisioner check` (configuration, database, schema, permissions, TLS).
+        .target(
+            name: "Operations",
+            dependencies: [
+                "Postgres", "SessionQueue", "VeriffAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "provisioner",
             dependencies: [
                 "Postgres", "VeriffAPI", "VeriffStandIn", "RateLimiting", "SessionQueue", "Provisioning",
-                "Distribution", "HTTPServer", "Webhooks",
+                "Distribution", "HTTPServer", "Operations", "Webhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -141,7 +152,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["TestSupport", "Postgres", "Operations", "SessionQueue", "VeriffAPI", "VeriffStandIn"]
+        ),
     ]
 )
 

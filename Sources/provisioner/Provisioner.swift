@@ -11,7 +11,11 @@ struct Provisioner: AsyncParsableCommand {
         version: version,
         subcommands: [
             MigrateCommand.self,
+            RunCommand.self,
+            StatusCommand.self,
+            CheckCommand.self,
             MockVeriffCommand.self,
+            LimiterProbeCommand.self,
             RenewCommand.self,
             WebhooksCommand.self,
         ]

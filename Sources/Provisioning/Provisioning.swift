@@ -1,1 +1,0 @@
-// The Provisioning module. See Package.swift for what it is for.

@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import Postgres
+import RateLimiting
+import SessionQueue
+import VeriffAPI
+
+extension ProvisioningRun {
+    /// Claims rows a little ahead, validates them, and hands each to a sender once it has an in-flight slot and a
+    /// limiter slot. Returns when nothing more is due, at the limit or deadline, or when cancelled (a stop); rows it
+    /// claimed but did not send are released.
+    func dispatch(context: Context, launchSink: AsyncStream<ClaimedRow>.Continuation) async {
+        var buffer: [ClaimedRow] = []
+        var next = 0
+        var claimedTotal = 0
+        let sendDeadline = configuration.maxDuration.map {
+            context.started + max(.zero, $0 - min(configuration.stopGracePeriod, $0 / 2))
+        }
+        defer { launchSink.finish() }
+
+        while !Task.isCancelled && !control.isStopping {
+            if let sendDeadline, ContinuousClock.now >= sendDeadline {
+                control.requestStop(.deadline)
+                break
+            }
+            let ratePerMinute = await limiter.currentRatePerMinute
+            let remaining = configuration.limit.map { max(0, $0 - claimedTotal) } ?? Int.max
+            let target = claimTarget(ratePerMinute: ratePerMinute)
+            if buffer.count - next <= target / 2, remaining > 0 {
+                let want = min(target - (buffer.count - next), remaining)
+                guard let rows = await withDatabase(context.claims.connection, { try await context.claims.claim(limit: want, lease: configuration.lease) }) else {
+                    break
+                }
+                buffer.removeFirst(next)
+                next = 0
+                buffer += rows
+                claimedTotal += rows.count
+                context.state.update { $0.counts.claimed += rows.count }
+            }
+            guard next < buffer.count else {
+                // Nothing to send now: wait for in-flight answers, or for a retry that falls due soon.
+                let (inFlight, unflushed) = context.state.update { ($0.inFlight, $0.unflushed) }
+                if inFlight > 0 || unflushed > 0 {
+                    try? await Task.sleep(for: .milliseconds(20))
+                    continue
+                }
+                guard remaining > 0,
+                    let dueIn = await withDatabase(context.claims.connection, { try await context.claims.nextDueIn() }),
+                    let dueIn, dueIn <= configuration.retryHorizon,
+                    sendDeadline.map({ ContinuousClock.now + dueIn < $0 }) ?? true
+                else { break }
+                try? await Task.sleep(for: max(.milliseconds(10), min(dueIn, .seconds(1))))
+                continue
+            }
+            let row = buffer[next]
+            next += 1
+            var endUser = row.endUser.normalized()
+            let violations = endUser.violations()
+            guard violations.isEmpty else {
+                context.state.update { $0.counts.invalid += 1 }
+                yield(
+                    RowResult(
+                        rowID: row.id, disposition: .invalid(reason: violations.summary),
+                        attempt: AttemptRecord(
+                            outcome: "invalid", attemptNumber: row.attempts,
+                            startedAt: Date().timeIntervalSince1970, message: violations.summary)),
+                    context: context)
+                continue
+            }
+            if endUser.vendorData == nil { endUser.vendorData = String(row.id) }  // traceable at Veriff
+            let limit = context.state.update { $0.concurrency.limit(ratePerMinute: ratePerMinute) }
+            do {
+                try await context.state.acquireSendSlot(limit: limit)
+            } catch {
+                next -= 1
+                break
+            }
+            do {
+                try await limiter.acquire()
+            } catch {
+                context.state.releaseSendSlot()
+                next -= 1
+                if !(error is CancellationError) {
+                    control.requestStop(.databaseUnavailable("the shared rate limiter failed: \(error)"))
+                }
+                break
+            }
+            var sending = row
+            sending.endUser = endUser
+            context.state.update { $0.sent += 1 }
+            launchSink.yield(sending)
+        }
+
+        let unsent = buffer[next...].map(\.id)
+        if !unsent.isEmpty {
+            context.state.update { $0.counts.released += unsent.count }
+            _ = await withDatabase(context.claims.connection) { try await context.claims.release(unsent) }
+        }
+    }
+
+    /// Rows to hold claimed: `claimAhead` of sending at the current rate, at least one, at most `maxClaimBuffer`.
+    func claimTarget(ratePerMinute: Double) -> Int {
+        let ahead = ratePerMinute / 60 * configuration.claimAhead.secondsValue
+        guard ahead.isFinite else { return configuration.maxClaimBuffer }
+        return min(configuration.maxClaimBuffer, max(1, Int(ahead.rounded(.up))))
+    }
+
+    func yield(_ result: RowResult, context: Context) {
+        context.state.update { $0.unflushed += 1 }
+        context.resultSink.yield(.result(result))
+    }
+
+    /// Runs a database operation, reconnecting and retrying for up to ~30 s when the connection is lost. On final
+    /// failure it asks the run to stop (database unavailable) and returns nil.
+    func withDatabase<T>(_ connection: PostgresConnection, _ operation: () async throws -> T) async -> T? {
+        var delay = Duration.milliseconds(250)
+        var waited = Duration.zero
+        while true {
+            do {
+                return try await operation()
+            } catch let error as PostgresError where error.isConnectionProblem && waited < .seconds(30) {
+                logger.warning("database connection lost; reconnecting", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: delay)
+                waited += delay
+                delay = min(delay * 2, .seconds(5))
+                _ = try? await connection.reconnect()
+            } catch {
+                logger.error("database operation failed", metadata: ["error": "\(error)"])
+                control.requestStop(.databaseUnavailable("\(error)"))
+                return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import SessionQueue
+
+/// How a run ended and what it did: printed at the end (`--json` for machines) and kept in the runs table.
+public struct RunSummary: Sendable, Codable {
+    public var runID: Int64?
+    public var outcome: RunLog.Outcome
+    public var counts: RunCounts
+    /// Wall-clock seconds from start to end.
+    public var seconds: Double
+    /// Requests sent per minute over the run.
+    public var sentPerMinute: Double
+    /// The limiter's target rate at the end, per minute.
+    public var ratePerMinute: Double?
+    /// Pending rows left for a later run (scheduled retries and rows never claimed).
+    public var pendingLeft: Int?
+    /// One line saying why the run stopped, when it did not simply finish.
+    public var message: String?
+
+    public init(
+        runID: Int64?, outcome: RunLog.Outcome, counts: RunCounts, seconds: Double, sentPerMinute: Double,
+        ratePerMinute: Double?, pendingLeft: Int?, message: String?
+    ) {
+        self.runID = runID
+        self.outcome = outcome
+        self.counts = counts
+        self.seconds = seconds
+        self.sentPerMinute = sentPerMinute
+        self.ratePerMinute = ratePerMinute
+        self.pendingLeft = pendingLeft
+        self.message = message
+    }
+}

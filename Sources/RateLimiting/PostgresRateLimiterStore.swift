@@ -1,0 +1,108 @@
+import Logging
+import Postgres
+
+/// A limiter store in PostgreSQL: one `rate_limiter_state` row per key, changed only by the functions of
+/// `sql/002_rate_limiter.sql`, timed by the database server's clock.
+///
+/// Owns its own connection (never the run's, so a long claim query cannot delay a send slot) and reconnects once
+/// when the connection was lost. Each call is one statement: no lock outlives it, so a runner that dies holds
+/// nothing.
+public actor PostgresRateLimiterStore: RateLimiterStore {
+    private let conninfo: String
+    private let key: String
+    private let configuration: RateLimitConfiguration
+    private let logger: Logger
+    private let connection: PostgresConnection
+
+    public nonisolated var reservesInBatches: Bool { true }
+    public nonisolated let pauseCheckInterval: Duration?
+
+    /// Connects to the database that holds the shared state.
+    /// - Parameters:
+    ///   - conninfo: a libpq connection string ("" for the PG* environment variables).
+    ///   - key: the limiter key: one per Veriff integration (not the API key itself, which is a secret).
+    ///   - configuration: the limiter's parameters; every runner sharing the key must use the same.
+    ///   - pauseCheckInterval: how old this runner's knowledge of another runner's pause may be when it sends.
+    ///   - logger: where reconnections are logged.
+    /// - Throws: `PostgresError` when the database cannot be reached.
+    public init(
+        conninfo: String, key: String, configuration: RateLimitConfiguration,
+        pauseCheckInterval: Duration = .milliseconds(50), logger: Logger
+    ) async throws {
+        self.conninfo = conninfo
+        self.key = key
+        self.configuration = configuration
+        self.pauseCheckInterval = pauseCheckInterval
+        self.logger = logger
+        self.connection = try await PostgresConnection.connect(conninfo, logger: logger)
+    }
+
+    /// Closes the connection.
+    public func close() async {
+        await connection.close()
+    }
+
+    public func reserve(count: Int) async throws -> SlotReservation {
+        let rows = try await query(
+            "SELECT * FROM rate_limiter_reserve($1, $2::integer, $3::double precision, $4::double precision)",
+            [
+                key, count, configuration.emissionInterval / .microseconds(1), configuration.rateIncreasePerMinute,
+            ])
+        guard let row = rows.first else { throw RateLimitError.storeFailed("reserve", "no row returned") }
+        let spacing: Double = try row.decode("spacing_us")
+        return SlotReservation(
+            now: .microseconds(try row.decode("now_us", as: Int64.self)),
+            start: .microseconds(try row.decode("start_us", as: Int64.self)),
+            spacing: .microseconds(spacing),
+            count: count,
+            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
+            rateFactor: try row.decode("factor"))
+    }
+
+    public func pause(for duration: Duration) async throws -> PauseOutcome {
+        let rows = try await query(
+            """
+            SELECT * FROM rate_limiter_pause($1, $2::bigint, $3::bigint, $4::double precision, $5::double precision,
+                $6::double precision)
+            """,
+            [
+                key, Self.microseconds(duration), Self.microseconds(configuration.burstTolerance),
+                configuration.rateDecrease, configuration.minimumRateFactor, configuration.rateIncreasePerMinute,
+            ])
+        guard let row = rows.first else { throw RateLimitError.storeFailed("pause", "no row returned") }
+        return PauseOutcome(
+            now: .microseconds(try row.decode("now_us", as: Int64.self)),
+            pausedUntil: .microseconds(try row.decode("paused_until_us", as: Int64.self)),
+            rateCut: try row.decode("rate_cut"),
+            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
+            rateFactor: try row.decode("factor"),
+            rateLimitedTotal: Int(try row.decode("rate_limited", as: Int64.self)))
+    }
+
+    public func pauseEpoch() async throws -> Int {
+        let rows = try await query("SELECT pause_epoch FROM rate_limiter_state WHERE key = $1", [key])
+        return Int(try rows.first?.decode("pause_epoch", as: Int64.self) ?? 0)
+    }
+
+    /// The 429s recorded for the key by every runner.
+    public func rateLimitedTotal() async throws -> Int {
+        let rows = try await query("SELECT rate_limited_total FROM rate_limiter_state WHERE key = $1", [key])
+        return Int(try rows.first?.decode("rate_limited_total", as: Int64.self) ?? 0)
+    }
+
+    /// Runs one statement, reconnecting once if the connection was lost (a reservation repeated after a lost
+    /// answer only wastes slots; a repeated pause does not cut the rate twice).
+    private func query(_ sql: String, _ parameters: [any PostgresEncodable]) async throws -> [PostgresRow] {
+        do {
+            return try await connection.query(sql, parameters)
+        } catch let error as PostgresError where error.isConnectionProblem {
+            logger.warning("Rate limiter lost its database connection; reconnecting", metadata: ["error": "\(error)"])
+            try await connection.reconnect()
+            return try await connection.query(sql, parameters)
+        }
+    }
+
+    private static func microseconds(_ duration: Duration) -> Int64 {
+        Int64((duration / .microseconds(1)).rounded(.up))
+    }
+}

@@ -1,1 +1,0 @@
-// The RateLimiting module. See Package.swift for what it is for.

@@ -1,0 +1,21 @@
+/// What the run engine needs from a limiter: a slot per send, and feedback from Veriff's answers.
+public protocol SendRateLimiter: Sendable {
+    /// Waits for a send slot; send right after it returns.
+    /// - Throws: `CancellationError` when the task is cancelled (the slot is lost, never over the cap), or the
+    ///   store's error when a shared store cannot be reached.
+    func acquire() async throws
+
+    /// Reports a 429: every sender (of every runner, when shared) pauses for the clamped `Retry-After`, then the
+    /// rate drops and climbs back gradually.
+    /// - Parameter retryAfter: the answer's `Retry-After`, or `nil` when absent or unreadable.
+    func reportRateLimited(retryAfter: Duration?) async
+
+    /// Reports an answer that was not a 429 (counted in the statistics).
+    func reportSuccess() async
+
+    /// The current send rate in sessions per minute (the target rate times the AIMD factor).
+    var currentRatePerMinute: Double { get async }
+
+    /// How many 429s were reported to this limiter.
+    var rateLimitedCount: Int { get async }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Postgres
+
+/// What `provisioner status` shows: the queue by status, rows in doubt, the next retry, and the last runs.
+public struct QueueStatus: Sendable, Codable {
+    public struct Run: Sendable, Codable {
+        public var id: Int64
+        public var host: String
+        public var pid: Int
+        public var startedAt: Date
+        public var finishedAt: Date?
+        public var outcome: String
+        public var claimed: Int
+        public var provisioned: Int
+        public var failed: Int
+        public var invalid: Int
+        public var retried: Int
+        public var rateLimited: Int
+        public var inDoubt: Int
+        public var message: String?
+    }
+
+    /// Row counts by status (`pending`, `claimed`, `provisioned`, `failed`, `invalid`, `held`), zeros included.
+    public var byStatus: [String: Int]
+    /// Rows flagged in doubt: a request may have created a session whose answer was lost.
+    public var inDoubt: Int
+    /// Pending rows due now.
+    public var dueNow: Int
+    /// When the earliest scheduled retry falls due (pending rows not yet due).
+    public var nextRetryAt: Date?
+    /// Provisioned sessions whose 7 days have passed.
+    public var expired: Int
+    /// The most recent runs, newest first.
+    public var recentRuns: [Run]
+
+    /// Reads the status.
+    /// - Parameter runs: How many recent runs to include.
+    public static func read(_ connection: PostgresConnection, runs: Int = 5) async throws -> QueueStatus {
+        var byStatus = Dictionary(
+            uniqueKeysWithValues: ["pending", "claimed", "provisioned", "failed", "invalid", "held"].map { ($0, 0) })
+        for row in try await connection.query("SELECT status, count(*) AS n FROM session_queue GROUP BY status") {
+            byStatus[try row.decode("status")] = try row.decode("n")
+        }
+        let summary = try await connection.query(
+            """
+            SELECT count(*) FILTER (WHERE in_doubt AND status <> 'provisioned') AS in_doubt,
+                   count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= now()) AS due_now,
+                   min(next_attempt_at) FILTER (WHERE status = 'pending' AND next_attempt_at > now()) AS next_retry,
+                   count(*) FILTER (WHERE status = 'provisioned' AND expires_at < now()) AS expired
+            FROM session_queue
+            """)[0]
+        let recent = try await connection.query(
+            """
+            SELECT id, host, pid, started_at, finished_at, outcome, claimed, provisioned, failed, invalid, retried,
+                   rate_limited, in_doubt, message
+            FROM provisioner_runs ORDER BY id DESC LIMIT $1
+            """, [runs])
+        return QueueStatus(
+            byStatus: byStatus, inDoubt: try summary.decode("in_doubt"), dueNow: try summary.decode("due_now"),
+            nextRetryAt: try summary.decode("next_retry"), expired: try summary.decode("expired"),
+            recentRuns: try recent.map { row in
+                Run(
+                    id: try row.decode("id"), host: try row.decode("host"), pid: try row.decode("pid"),
+                    startedAt: try row.decode("started_at"), finishedAt: try row.decode("finished_at"),
+                    outcome: try row.decode("outcome"), claimed: try row.decode("claimed"),
+                    provisioned: try row.decode("provisioned"), failed: try row.decode("failed"),
+                    invalid: try row.decode("invalid"), retried: try row.decode("retried"),
+                    rateLimited: try row.decode("rate_limited"), inDoubt: try row.decode("in_doubt"),
+                    message: try row.decode("message"))
+            })
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// A swift-log handler that writes one line per message to standard error, as JSON or as plain text.
+struct StderrLogHandler: LogHandler {
+    /// How lines are written.
+    enum Format: Sendable {
+        /// `{"timestamp":...,"level":...,"label":...,"message":...,"metadata.key":...}`, one object per line.
+        case json
+        /// `2025-01-01T00:00:00.000Z info provisioner.run: message key=value`.
+        case text
+    }
+
+    /// Serialises writes, so lines of concurrent tasks never interleave.
+    private static let lock = Mutex(())
+
+    let label: String
+    let format: Format
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+
+    init(label: String, format: Format) {
+        self.label = label
+        self.format = format
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let timestamp = Self.timestamp()
+        let line: String
+        switch format {
+        case .json:
+            line = Self.jsonLine(
+                timestamp: timestamp, level: event.level, label: label, message: "\(event.message)", metadata: merged)
+        case .text:
+            let pairs = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            line = "\(timestamp) \(event.level) \(label): \(event.message)" + (pairs.isEmpty ? "" : " " + pairs)
+        }
+        let bytes = Array((line + "\n").utf8)
+        Self.lock.withLock { _ in
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written <= 0 {
+                        if written < 0 && errno == EINTR { continue }
+                        return
+                    }
+                    offset += written
+                }
+            }
+        }
+    }
+
+    /// One JSON object; metadata keys are kept as they are (dotted), values as strings.
+    static func jsonLine(
+        timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata
+    ) -> String {
+        var fields = [
+            "\"timestamp\":\(jsonString(timestamp))", "\"level\":\(jsonString(level.rawValue))",
+            "\"label\":\(jsonString(label))", "\"message\":\(jsonString(message))",
+        ]
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            fields.append("\(jsonString(key)):\(jsonString("\(value)"))")
+        }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    /// A JSON string literal with the characters JSON requires escaped.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// UTC, ISO 8601 with milliseconds.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let millis = Int(now.tv_nsec / 1_000_000)
+        let milliText = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(milliText)Z"
+    }
+}

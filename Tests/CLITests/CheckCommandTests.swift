@@ -1,0 +1,227 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+import VeriffStandIn
+
+/// `provisioner check` as a process: one good setup, then each check failing on its own.
+@Suite("provisioner check", .serialized, .timeLimit(.minutes(5)))
+struct CheckCommandTests {
+    /// The lines of a check's output, keyed by check name: ("ok", detail).
+    static func results(_ stdout: String) -> [String: (status: String, line: String)] {
+        var found: [String: (String, String)] = [:]
+        for line in CLI.lines(stdout) {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count >= 2 else { continue }
+            found[String(parts[1])] = (String(parts[0]), line)
+        }
+        return found
+    }
+
+    static let checks = ["configuration", "database", "schema", "permissions", "veriff"]
+
+    /// The environment of a good setup against `conninfo` and the stand-in at `baseURL`.
+    static func environment(conninfo: String, baseURL: String) -> [String: String?] {
+        ["DATABASE_URL": conninfo, "VERIFF_API_KEY": StandInTesting.apiKey, "VERIFF_BASE_URL": baseURL]
+    }
+
+    /// A fresh migrated database with sql/roles.sql applied, and a login role that is a member of the runner role.
+    static func withRunnerSetup<T>(_ body: (String) async throws -> T) async throws -> T {
+        try await TestDatabase.withFresh { conninfo in
+            try await RunnerRole.withLoginRole(in: conninfo) { admin, name in
+                try await admin.executeScript(try RunnerRole.rolesSQL())
+                try await admin.execute("GRANT provisioner_runner TO \(name)")
+            } _: { runnerConninfo in
+                try await body(runnerConninfo)
+            }
+        }
+    }
+
+    @Test("a good setup: the runner role from sql/roles.sql and the stand-in pass every check, exit 0")
+    func goodSetup() async throws {
+        try await Self.withRunnerSetup { conninfo in
+            try await withStandIn { standIn in
+                let output = try await CLI.run(
+                    ["check"], environment: Self.environment(conninfo: conninfo, baseURL: standIn.baseURL))
+                #expect(output.status == 0, "\(output.stdout)\n\(output.stderr)")
+                let results = Self.results(output.stdout)
+                #expect(CLI.lines(output.stdout).count == Self.checks.count, "\(output.stdout)")
+                for name in Self.checks {
+                    #expect(results[name]?.status == "ok", "\(name): \(results[name]?.line ?? "missing")")
+                }
+                #expect(results["veriff"]?.line.contains("plain HTTP to loopback (local stand-in): TLS not applicable") == true)
+                #expect(results["permissions"]?.line.contains("has what a run needs") == true)
+                #expect(results["permissions"]?.line.contains("superuser") == false)
+                #expect(!output.stdout.contains(StandInTesting.apiKey) && !output.stderr.contains(StandInTesting.apiKey))
+                // check never creates a session.
+                #expect(standIn.stats().sessionsCreated == 0)
+                #expect(standIn.stats().requestsByStatus.isEmpty, "check must never POST")
+            }
+        }
+    }
+
+    @Test("configuration fails without an API key, with a key that is not a UUID, with a key file others can read")
+    func configurationFails() async throws {
+        try await TestDatabase.withFresh { conninfo in
+            try await withStandIn { standIn in
+                var environment = Self.environment(conninfo: conninfo, baseURL: standIn.baseURL)
+                environment["VERIFF_API_KEY"] = .some(nil)
+                let missing = try await CLI.run(["check"], environment: environment)
+                #expect(missing.status == 1)
+                #expect(Self.results(missing.stdout)["configuration"]?.status == "FAIL", "\(missing.stdout)")
+                #expect(Self.results(missing.stdout)["configuration"]?.line.contains("VERIFF_API_KEY") == true)
+                #expect(missing.stderr.contains("check failed: configuration"))
+                // The other checks still ran and passed (as postgres, a superuser: with a note).
+                #expect(Self.results(missing.stdout)["database"]?.status == "ok")
+                #expect(Self.results(missing.stdout)["permissions"]?.line.contains("superuser") == true)
+
+                environment["VERIFF_API_KEY"] = "not-a-uuid-key"
+                let notUUID = try await CLI.run(["check"], environment: environment)
+                #expect(notUUID.status == 1)
+                #expect(Self.results(notUUID.stdout)["configuration"]?.line.contains("not a UUID") == true)
+                #expect(!notUUID.stdout.contains("not-a-uuid-key") && !notUUID.stderr.contains("not-a-uuid-key"))
+
+                try await withTemporaryDirectory { directory in
+                    let keyFile = directory + "/veriff-api-key"
+                    try StandInTesting.apiKey.write(toFile: keyFile, atomically: true, encoding: .utf8)
+                    chmod(keyFile, 0o644)
+                    environment["VERIFF_API_KEY"] = .some(nil)
+                    let readable = try await CLI.run(["check", "--api-key-file", keyFile], environment: environment)
+                    #expect(readable.status == 1)
+                    #expect(Self.results(readable.stdout)["configuration"]?.line.contains("chmod 600") == true)
+                    chmod(keyFile, 0o600)
+                    let privateFile = try await CLI.run(["check", "--api-key-file", keyFile], environment: environment)
+                    #expect(privateFile.status == 0, "\(privateFile.stdout)")
+                }
+            }
+        }
+    }
+
+    @Test("database fails when PostgreSQL cannot be reached; schema and permissions are skipped; no password shown")
+    func databaseFails() async throws {
+        let port = try await TestCluster.freePort()
+        try await withStandIn { standIn in
+            let url = "postgresql://runner:pa55-w0rd-x@127.0.0.1:\(port)/provisioner?connect_timeout=5"
+            let output = try await CLI.run(["check"], environment: Self.environment(conninfo: url, baseURL: standIn.baseURL))
+            #expect(output.status == 1)
+            let results = Self.results(output.stdout)
+            #expect(results["configuration"]?.status == "ok")
+            #expect(results["database"]?.status == "FAIL")
+            #expect(results["database"]?.line.contains("127.0.0.1:\(port)") == true)
+            #expect(results["schema"]?.status == "skip")
+            #expect(results["permissions"]?.status == "skip")
+            #expect(results["veriff"]?.status == "ok")
+            #expect(!output.stdout.contains("pa55-w0rd-x") && !output.stderr.contains("pa55-w0rd-x"))
+        }
+    }
+
+    @Test("schema fails when not migrated, when a migration is missing, and when the database is newer")
+    func schemaFails() async throws {
+        try await withStandIn { standIn in
+            try await TestDatabase.withFresh(migrated: false) { conninfo in
+                let output = try await CLI.run(
+                    ["check"], environment: Self.environment(conninfo: conninfo, baseURL: standIn.baseURL))
+                #expect(output.status == 1)
+                #expect(Self.results(output.stdout)["schema"]?.status == "FAIL")
+                #expect(Self.results(output.stdout)["schema"]?.line.contains("provisioner migrate") == true)
+            }
+            try await TestDatabase.withFresh { conninfo in
+                try await TestDatabase.withConnection(conninfo) { db in
+                    try await db.execute("DELETE FROM schema_migrations WHERE version = 1")
+                }
+                let missing = try await CLI.run(
+                    ["check"], environment: Self.environment(conninfo: conninfo, baseURL: standIn.baseURL))
+                #expect(missing.status == 1)
+                #expect(Self.results(missing.stdout)["schema"]?.line.contains("migration(s) 1 not applied") == true)
+
+                try await TestDatabase.withConnection(conninfo) { db in
+                    try await db.execute(
+                        "INSERT INTO schema_migrations (version, name, checksum) VALUES (1, 'session_queue', 'x'), "
+                            + "(999, 'from_the_future', 'x')")
+                }
+                let newer = try await CLI.run(
+                    ["check"], environment: Self.environment(conninfo: conninfo, baseURL: standIn.baseURL))
+                #expect(newer.status == 1)
+                let line = Self.results(newer.stdout)["schema"]?.line ?? ""
+                #expect(line.contains("999") && line.contains("upgrade provisioner"), "\(line)")
+                #expect(Self.results(newer.stdout)["database"]?.status == "ok")
+            }
+        }
+    }
+
+    @Test("permissions fail for a role without the grants, and name the one privilege missing")
+    func permissionsFail() async throws {
+        try await withStandIn { standIn in
+            try await TestDatabase.withFresh { conninfo in
+                // No grants at all.
+                try await RunnerRole.withLoginRole(in: conninfo) { _, _ in } _: { roleConninfo in
+                    let output = try await CLI.run(
+                        ["check"], environment: Self.environment(conninfo: roleConninfo, baseURL: standIn.baseURL))
+                    #expect(output.status == 1)
+                    let line = Self.results(output.stdout)["permissions"]?.line ?? ""
+                    #expect(Self.results(output.stdout)["permissions"]?.status == "FAIL", "\(output.stdout)")
+                    #expect(line.contains("SELECT on session_queue") && line.contains("sql/roles.sql"), "\(line)")
+                }
+                // Everything but UPDATE on session_queue: only that is reported.
+                try await RunnerRole.withLoginRole(in: conninfo) { admin, name in
+                    try await admin.executeScript(try RunnerRole.rolesSQL())
+                    try await admin.execute("GRANT provisioner_runner TO \(name)")
+                    try await admin.execute("REVOKE UPDATE ON session_queue FROM provisioner_runner")
+                } _: { roleConninfo in
+                    let output = try await CLI.run(
+                        ["check"], environment: Self.environment(conninfo: roleConninfo, baseURL: standIn.baseURL))
+                    #expect(output.status == 1)
+                    let results = Self.results(output.stdout)
+                    #expect(results["schema"]?.status == "ok")
+                    #expect(results["permissions"]?.status == "FAIL")
+                    #expect(results["permissions"]?.line.contains("missing UPDATE on session_queue —") == true,
+                        "\(results["permissions"]?.line ?? "")")
+                }
+            }
+        }
+    }
+
+    @Test("veriff fails against a self-signed certificate, and when nothing answers")
+    func veriffFails() async throws {
+        try await TestDatabase.withFresh { conninfo in
+            try await withTemporaryDirectory { directory in
+                let openssl = try await Shell.run(
+                    "/usr/bin/openssl",
+                    [
+                        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                        "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem",
+                    ])
+                try #require(openssl.status == 0, "\(openssl.stderr)")
+                let server = try ChildProcess.spawn(
+                    "/usr/bin/openssl",
+                    [
+                        "s_server", "-accept", "127.0.0.1:0", "-cert", directory + "/cert.pem",
+                        "-key", directory + "/key.pem", "-www", "-quiet",
+                    ])
+                defer { server.signal(SIGKILL) }
+                try #require(await server.waitForOutput(containing: "ACCEPT"), "\(server.stderr())")
+                let accept = server.stdout().split(separator: "\n").first { $0.hasPrefix("ACCEPT") } ?? ""
+                let port = try #require(accept.split(separator: ":").last.map(String.init))
+
+                let output = try await CLI.run(
+                    ["check"], environment: Self.environment(conninfo: conninfo, baseURL: "https://127.0.0.1:\(port)"))
+                #expect(output.status == 1)
+                let line = Self.results(output.stdout)["veriff"]?.line ?? ""
+                #expect(Self.results(output.stdout)["veriff"]?.status == "FAIL")
+                #expect(line.contains("certificate not trusted"), "\(line)")
+                #expect(Self.results(output.stdout)["database"]?.status == "ok")
+                server.signal(SIGTERM)
+                _ = await server.wait()
+            }
+            let closed = try await TestCluster.freePort()
+            let nothing = try await CLI.run(
+                ["check", "--tls-timeout", "5"],
+                environment: Self.environment(conninfo: conninfo, baseURL: "http://127.0.0.1:\(closed)"))
+            #expect(nothing.status == 1)
+            #expect(Self.results(nothing.stdout)["veriff"]?.status == "FAIL")
+            #expect(Self.results(nothing.stdout)["veriff"]?.line.contains("cannot connect") == true,
+                "\(nothing.stdout)")
+        }
+    }
+}
