@@ -43,9 +43,9 @@ struct WebhooksCommandTests {
                     try executable(),
                     [
                         "webhooks", "--listen", "127.0.0.1:0", "--shared-secret-file", files.secret,
-                        "--api-key-file", files.key, "--database-url", conninfo,
+                        "--api-key-file", files.key,
                     ],
-                    environment: ["VERIFF_SHARED_SECRET": nil, "VERIFF_API_KEY": nil])
+                    environment: ["VERIFF_SHARED_SECRET": nil, "VERIFF_API_KEY": nil, "DATABASE_URL": conninfo])
                 let ready = await child.waitForOutput(containing: "listening on http://127.0.0.1:")
                 guard ready else {
                     child.signal(SIGKILL)
@@ -99,9 +99,11 @@ struct WebhooksCommandTests {
             try await TestDatabase.withConnection(conninfo) { db in
                 try await QueueRows.provisioned(db, sessionID: "old-1", expiresIn: "-1 hour")
                 try await QueueRows.provisioned(db, sessionID: "new-1")
-                let dry = try await Shell.run(try executable(), ["renew", "--dry-run", "--database-url", conninfo])
+                let dry = try await Shell.run(
+                    try executable(), ["renew", "--dry-run"], environment: ["DATABASE_URL": conninfo])
                 #expect(dry.status == 0 && dry.stdout == "would renew 1 row\n")
-                let real = try await Shell.run(try executable(), ["renew", "--database-url", conninfo])
+                let real = try await Shell.run(
+                    try executable(), ["renew"], environment: ["DATABASE_URL": conninfo])
                 #expect(real.status == 0 && real.stdout == "renewed 1 row\n")
                 let left = try await db.query("SELECT count(*) AS n FROM session_queue WHERE status = 'pending'")
                 #expect(try left.first?.decode("n", as: Int.self) == 1)

@@ -19,25 +19,15 @@ struct RenewCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Only count the rows that would be renewed.")
     var dryRun = false
 
-    @Option(name: .customLong("database-url"), help: "A libpq connection string (default: libpq's PG* variables).")
-    var databaseURL = ""
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        let logger = Logger(label: "provisioner.renew")
-        let count: Int
-        do {
-            let connection = try await PostgresConnection.connect(databaseURL, logger: logger)
-            do {
-                count = try await SessionRenewal.renewExpired(connection, dryRun: dryRun)
-                await connection.close()
-            } catch {
-                await connection.close()
-                throw error
-            }
-        } catch let error as PostgresError {
-            FileHandle.standardError.write(Data("provisioner renew: \(error)\n".utf8))
-            throw error.isConnectionProblem ? ExitStatus.databaseUnavailable : ExitCode.failure
+        let logger = logging.makeLogger(label: "provisioner.renew")
+        let count = try await database.withConnection(logger: logger) { connection in
+            try await SessionRenewal.renewExpired(connection, dryRun: dryRun)
         }
+        if !dryRun { logger.info("renewed expired sessions", metadata: ["rows": "\(count)"]) }
         let noun = count == 1 ? "row" : "rows"
         print(dryRun ? "would renew \(count) \(noun)" : "renewed \(count) \(noun)")
     }

@@ -16,7 +16,7 @@ struct WebhooksCommand: AsyncParsableCommand {
             Run it behind the company's reverse proxy (TLS there). Prints "listening on http://HOST:PORT" when \
             ready; stops gracefully on SIGINT or SIGTERM. The shared secret comes from VERIFF_SHARED_SECRET or \
             --shared-secret-file, the API key (compared with X-AUTH-CLIENT) from VERIFF_API_KEY or --api-key-file. \
-            The database from --database-url, else libpq's PG* variables. See docs/webhooks.md.
+            The database from DATABASE_URL, else libpq's PG* variables. See docs/webhooks.md.
             """
     )
 
@@ -44,17 +44,14 @@ struct WebhooksCommand: AsyncParsableCommand {
         help: ArgumentHelp("Read the Veriff API key from this file (else VERIFF_API_KEY).", valueName: "path"))
     var apiKeyFile: String?
 
-    @Option(name: .customLong("database-url"), help: "A libpq connection string (default: libpq's PG* variables).")
-    var databaseURL = ""
-
     @Option(name: .customLong("max-body-bytes"), help: "Larger webhook bodies are refused with 413.")
     var maximumBodySize = 1 << 20
 
     @Option(help: "The most database connections used at once.")
     var connections = 4
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel = "info"
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         _ = try webhookAddress()
@@ -64,7 +61,6 @@ struct WebhooksCommand: AsyncParsableCommand {
         guard (1...64).contains(connections) else {
             throw ValidationError("--connections must be 1...64, got \(connections)")
         }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
     private func webhookAddress() throws -> (host: String, port: Int) {
@@ -76,12 +72,12 @@ struct WebhooksCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var logger = Logger(label: "provisioner.webhooks")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let logger = logging.makeLogger(label: "provisioner.webhooks")
         let configuration = try webhookConfiguration(ProcessInfo.processInfo.environment)
         try await checkDatabase(logger: logger)
         let signals = WebhookTerminationSignals()
-        try await withPostgresWebhookStore(conninfo: databaseURL, connections: connections, logger: logger) { store in
+        try await withPostgresWebhookStore(conninfo: database.conninfo, connections: connections, logger: logger) {
+            store in
             try await withWebhookServer(configuration: configuration, store: store, logger: logger) { server in
                 FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
                 logger.info(
@@ -114,20 +110,16 @@ struct WebhooksCommand: AsyncParsableCommand {
         }
     }
 
-    /// Refuses to start against a database that cannot be reached or was never migrated: the receiver would only
-    /// answer 503 and Veriff would keep retrying.
+    /// Refuses to start against a database that cannot be reached (exit 75) or was never migrated (exit 64): the
+    /// receiver would only answer 503 and Veriff would keep retrying.
     private func checkDatabase(logger: Logger) async throws {
-        do {
-            let connection = try await PostgresConnection.connect(databaseURL, logger: logger)
-            let rows = try await connection.query("SELECT to_regclass('webhook_events') IS NOT NULL AS ready")
-            await connection.close()
-            guard try rows.first?.decode("ready", as: Bool.self) == true else {
-                printError("the database has no webhook_events table: run `provisioner migrate` first")
-                throw ExitStatus.usage
-            }
-        } catch let error as PostgresError {
-            printError("cannot use the database: \(error)")
-            throw ExitStatus.databaseUnavailable
+        let ready = try await database.withConnection(logger: logger) { connection in
+            try await connection.query("SELECT to_regclass('webhook_events') IS NOT NULL AS ready").first?
+                .decode("ready", as: Bool.self) == true
+        }
+        guard ready else {
+            printError("the database has no webhook_events table: run `provisioner migrate` first")
+            throw ExitStatus.usage
         }
     }
 
