@@ -126,7 +126,7 @@ struct MockVeriffCommand: AsyncParsableCommand {
             host: host, port: port, configuration: standInConfiguration, logger: logger
         )
         writeLine("listening on \(standIn.baseURL)")
-        let signal = await signals.next()
+        let signal = await signals.next() ?? SIGTERM
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         try await standIn.shutdown()
         let encoder = JSONEncoder()
@@ -138,33 +138,5 @@ struct MockVeriffCommand: AsyncParsableCommand {
     /// Writes straight to the file descriptor: scripts wait for the line, so it must not sit in a buffer.
     private func writeLine(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-    }
-}
-
-/// SIGINT and SIGTERM as an async sequence: the default handlers are replaced while this value lives.
-private final class TerminationSignals {
-    private let stream: AsyncStream<Int32>
-    private let sources: [any DispatchSourceSignal]
-
-    init() {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        self.stream = stream
-        self.sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    /// Waits for the first signal and returns its number.
-    func next() async -> Int32 {
-        for await number in stream { return number }
-        return SIGTERM
-    }
-
-    deinit {
-        sources.forEach { $0.cancel() }
     }
 }

@@ -75,7 +75,7 @@ struct WebhooksCommand: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "provisioner.webhooks")
         let configuration = try webhookConfiguration(ProcessInfo.processInfo.environment)
         try await checkDatabase(logger: logger)
-        let signals = WebhookTerminationSignals()
+        let signals = TerminationSignals()
         try await withPostgresWebhookStore(conninfo: database.conninfo, connections: connections, logger: logger) {
             store in
             try await withWebhookServer(configuration: configuration, store: store, logger: logger) { server in
@@ -86,7 +86,7 @@ struct WebhooksCommand: AsyncParsableCommand {
                         "http.url": "\(server.baseURL)", "webhook.decision_path": "\(decisionPath)",
                         "webhook.event_path": "\(eventPath)",
                     ])
-                let signal = await signals.next()
+                let signal = await signals.next() ?? SIGTERM
                 logger.info("stopping: in-flight webhooks finish first", metadata: ["signal": "\(signal)"])
             }
         }
@@ -125,33 +125,5 @@ struct WebhooksCommand: AsyncParsableCommand {
 
     private func printError(_ message: String) {
         FileHandle.standardError.write(Data("provisioner webhooks: \(message)\n".utf8))
-    }
-}
-
-/// SIGINT and SIGTERM as an async sequence: the default handlers are replaced while this value lives.
-private final class WebhookTerminationSignals {
-    private let stream: AsyncStream<Int32>
-    private let sources: [any DispatchSourceSignal]
-
-    init() {
-        let (stream, continuation) = AsyncStream<Int32>.makeStream()
-        self.stream = stream
-        self.sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    /// Waits for the first signal and returns its number.
-    func next() async -> Int32 {
-        for await number in stream { return number }
-        return SIGTERM
-    }
-
-    deinit {
-        sources.forEach { $0.cancel() }
     }
 }
