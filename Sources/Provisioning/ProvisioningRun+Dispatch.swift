@@ -79,14 +79,9 @@ extension ProvisioningRun {
                 next -= 1
                 break
             }
-            do {
-                try await limiter.acquire()
-            } catch {
+            guard await acquireLimiterSlot() else {
                 context.state.releaseSendSlot()
                 next -= 1
-                if !(error is CancellationError) {
-                    control.requestStop(.databaseUnavailable("the shared rate limiter failed: \(error)"))
-                }
                 break
             }
             var sending = row
@@ -99,6 +94,32 @@ extension ProvisioningRun {
         if !unsent.isEmpty {
             context.state.update { $0.counts.released += unsent.count }
             _ = await withDatabase(context.claims.connection) { try await context.claims.release(unsent) }
+        }
+    }
+
+    /// Waits for a limiter slot. The shared limiter lives in PostgreSQL: when the database restarts it fails for a
+    /// moment, so failures are retried with backoff for up to ~30 s before the run stops (database unavailable).
+    /// - Returns: false when cancelled (a stop) or when the limiter kept failing.
+    func acquireLimiterSlot() async -> Bool {
+        var delay = Duration.milliseconds(250)
+        var waited = Duration.zero
+        while true {
+            do {
+                try await limiter.acquire()
+                return true
+            } catch is CancellationError {
+                return false
+            } catch {
+                if Task.isCancelled { return false }
+                guard waited < .seconds(30) else {
+                    control.requestStop(.databaseUnavailable("the shared rate limiter failed: \(error)"))
+                    return false
+                }
+                logger.warning("the shared rate limiter failed; retrying", metadata: ["error": "\(error)"])
+                do { try await Task.sleep(for: delay) } catch { return false }
+                waited += delay
+                delay = min(delay * 2, .seconds(5))
+            }
         }
     }
 
