@@ -126,7 +126,7 @@ struct CheckCommandTests {
                 #expect(Self.results(output.stdout)["schema"]?.line.contains("provisioner migrate") == true)
             }
             try await TestDatabase.withFresh { conninfo in
-                try await TestDatabase.withConnection(conninfo) { db in
+                _ = try await TestDatabase.withConnection(conninfo) { db in
                     try await db.execute("DELETE FROM schema_migrations WHERE version = 1")
                 }
                 let missing = try await CLI.run(
@@ -134,7 +134,7 @@ struct CheckCommandTests {
                 #expect(missing.status == 1)
                 #expect(Self.results(missing.stdout)["schema"]?.line.contains("migration(s) 1 not applied") == true)
 
-                try await TestDatabase.withConnection(conninfo) { db in
+                _ = try await TestDatabase.withConnection(conninfo) { db in
                     try await db.execute(
                         "INSERT INTO schema_migrations (version, name, checksum) VALUES (1, 'session_queue', 'x'), "
                             + "(999, 'from_the_future', 'x')")
@@ -197,7 +197,7 @@ struct CheckCommandTests {
                     "/usr/bin/openssl",
                     [
                         "s_server", "-accept", "127.0.0.1:0", "-cert", directory + "/cert.pem",
-                        "-key", directory + "/key.pem", "-www", "-quiet",
+                        "-key", directory + "/key.pem", "-www",
                     ])
                 defer { server.signal(SIGKILL) }
                 try #require(await server.waitForOutput(containing: "ACCEPT"), "\(server.stderr())")
