@@ -14,6 +14,9 @@ struct Provisioner: AsyncParsableCommand {
             CheckCommand.self,
             MockVeriffCommand.self,
             LimiterProbeCommand.self,
+            EnqueueCommand.self,
+            ExportCommand.self,
+            QRCommand.self,
         ]
     )
 }

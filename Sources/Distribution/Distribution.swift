@@ -1,1 +1,0 @@
-// The Distribution module. See Package.swift for what it is for.

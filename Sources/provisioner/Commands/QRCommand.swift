@@ -1,0 +1,42 @@
+import ArgumentParser
+import Distribution
+
+/// `provisioner qr --out DIR`: one QR code per session url, and a sheet to print.
+struct QRCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qr",
+        abstract: "Draw a QR code per provisioned, unexpired session into DIR, with an index.html sheet to print.",
+        discussion: """
+            Files are named after the row id and the end-user's name (letters, digits and dashes only) and written \
+            with mode 0600 in a directory created with mode 0700: the codes are live verification links.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The directory to write into (created if missing).", valueName: "dir"))
+    var out: String
+
+    @Option(help: "svg (vector, for print) or png.")
+    var format = "svg"
+
+    @Option(help: "Only sessions provisioned since: an ISO 8601 date or date-time, or a duration such as 24h or 7d.")
+    var since: String?
+
+    func run() async throws {
+        guard let format = QRImageFormat(rawValue: format.lowercased()) else {
+            throw ValidationError("--format must be svg or png, not \"\(format)\"")
+        }
+        var options = QROptions(format: format)
+        if let since {
+            guard let parsed = QRSince(since) else {
+                throw ValidationError("--since must be a date (2025-03-01), a date-time (2025-03-01T09:00:00Z) or a "
+                    + "duration (24h, 7d), not \"\(since)\"")
+            }
+            options.since = parsed
+        }
+        let logger = CommandSupport.logger("provisioner.qr")
+        let report = try await CommandSupport.withDatabase(logger: logger) { connection in
+            try await QRSheetWriter(logger: logger).write(to: out, options: options, connection: connection)
+        }
+        print("wrote \(report.codes) QR code\(report.codes == 1 ? "" : "s"); print \(report.indexPath)")
+    }
+}
