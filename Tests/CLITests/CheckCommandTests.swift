@@ -211,7 +211,8 @@ struct CheckCommandTests {
                 #expect(Self.results(output.stdout)["veriff"]?.status == "FAIL")
                 #expect(line.contains("certificate not trusted"), "\(line)")
                 #expect(Self.results(output.stdout)["database"]?.status == "ok")
-                server.signal(SIGTERM)
+                // s_server ignores SIGTERM.
+                server.signal(SIGKILL)
                 _ = await server.wait()
             }
             let closed = try await TestCluster.freePort()
