@@ -94,12 +94,23 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Veriff's decision and event webhooks: signature checks, parsing, recording on the queue.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                "HTTPServer", "SessionQueue", "Postgres", "VeriffAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The thin command-line front end.
         .executableTarget(
             name: "provisioner",
             dependencies: [
                 "Postgres", "VeriffAPI", "VeriffStandIn", "RateLimiting", "SessionQueue", "Provisioning",
-                "Distribution", "HTTPServer", "Operations",
+                "Distribution", "HTTPServer", "Operations", "Webhooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -130,6 +141,17 @@ let package = Package(
             dependencies: ["Provisioning", "SessionQueue", "VeriffStandIn", "TestSupport"]
         ),
         .testTarget(name: "DistributionTests", dependencies: ["Distribution", "SessionQueue", "TestSupport"]),
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "Webhooks", "SessionQueue", "Postgres", "VeriffAPI", "VeriffStandIn", "HTTPServer", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "CLITests",
             dependencies: ["TestSupport", "Postgres", "Operations", "SessionQueue", "VeriffAPI", "VeriffStandIn"]

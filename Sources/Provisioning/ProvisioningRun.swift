@@ -100,7 +100,6 @@ public struct ProvisioningRun: Sendable {
             started: started, total: total)
 
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.write(results, context: context) }
             group.addTask { await self.launch(launches, context: context) }
             group.addTask {
                 // The dispatcher races the stop request: a stop cancels it (and only it).
@@ -112,9 +111,9 @@ public struct ProvisioningRun: Sendable {
                 }
             }
             group.addTask { await self.tick(resultSink, context: context) }
-            // The writer ends last (after the launcher finishes its input); then stop the ticker.
-            _ = await group.next()
-            group.cancelAll()
+            // The writer runs here and ends last: its input ends only after the launcher's senders are all done.
+            await self.write(results, context: context)
+            group.cancelAll()  // only the ticker is left
         }
 
         let counts = state.counts

@@ -20,7 +20,8 @@ public enum StopReason: Sendable, Equatable {
 public final class RunControl: Sendable {
     private struct State {
         var reason: StopReason?
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
     }
 
     private let state = Mutex(State())
@@ -32,8 +33,8 @@ public final class RunControl: Sendable {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard state.reason == nil else { return [] }
             state.reason = reason
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         waiters.forEach { $0.resume() }
     }
@@ -44,15 +45,23 @@ public final class RunControl: Sendable {
     /// Whether a stop was requested.
     public var isStopping: Bool { stopReason != nil }
 
-    /// Returns once a stop is requested (at once if it already was).
+    /// Returns once a stop is requested (at once if it already was), or when the waiting task is cancelled.
     public func waitForStop() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state -> Bool in
-                guard state.reason == nil else { return true }
-                state.waiters.append(continuation)
-                return false
+        let id = state.withLock { state in
+            defer { state.nextWaiter += 1 }
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    guard state.reason == nil, !Task.isCancelled else { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 }

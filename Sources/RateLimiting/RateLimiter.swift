@@ -121,15 +121,15 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
     /// Whether a slot whose deadline has come may be used: no pause since it was taken, and not too late.
     ///
     /// With a shared store, another runner may have set a pause since: the store's epoch is read again when the
-    /// last reading is older than `pauseCheckInterval` (at most one round trip per interval, whatever the rate).
+    /// last reading is older than `pauseCheckInterval` (about one round trip per interval, whatever the rate).
     private func isUsable(_ slot: Slot) async throws -> Bool {
         if let interval = store.pauseCheckInterval, slot.generation == generation,
             epochCheckedAt.map({ $0.duration(to: clock.now) > interval }) ?? true
         {
-            let checkedAt = clock.now
-            let epoch = try await store.pauseEpoch()
-            epochCheckedAt = max(epochCheckedAt ?? checkedAt, checkedAt)
-            noteStoreEpoch(epoch)
+            // Marked before the round trip, so senders waking meanwhile do not each ask again (their knowledge is
+            // then at most one interval plus one round trip old).
+            epochCheckedAt = clock.now
+            noteStoreEpoch(try await store.pauseEpoch())
         }
         guard slot.generation == generation else { return false }
         if let pause = localPauseUntil, clock.now < pause { return false }

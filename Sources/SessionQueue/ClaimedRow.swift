@@ -19,7 +19,7 @@ public struct ClaimedRow: Sendable, Hashable {
     }
 
     /// The end-user columns, in `EndUser` order, as text (dates, uuids and json print as their text form).
-    static let endUserColumns = """
+    public static let endUserColumns = """
         first_name, last_name, id_number, date_of_birth::text AS date_of_birth, gender, email, phone_number,
         document_number, document_type, document_country, full_address, vendor_data, end_user_id::text AS end_user_id,
         callback_url, consents::text AS consents
@@ -28,7 +28,7 @@ public struct ClaimedRow: Sendable, Hashable {
     /// Reads the end-user columns of a row.
     /// - Throws: ``PostgresError`` when a column is missing; a consents value that is not a list of
     ///   `{type, approved}` is kept as an invalid consent so validation names it.
-    static func endUser(from row: PostgresRow) throws -> EndUser {
+    public static func endUser(from row: PostgresRow) throws -> EndUser {
         var consents: [Consent]?
         if let json = try row.decode("consents", as: String?.self) {
             consents = (try? JSONDecoder().decode([Consent].self, from: Data(json.utf8))) ?? [Consent(type: "", approved: false)]

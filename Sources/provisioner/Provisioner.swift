@@ -11,12 +11,16 @@ struct Provisioner: AsyncParsableCommand {
         version: version,
         subcommands: [
             MigrateCommand.self,
+            EnqueueCommand.self,
+            RunCommand.self,
+            StatusCommand.self,
+            ExportCommand.self,
+            QRCommand.self,
+            WebhooksCommand.self,
+            RenewCommand.self,
             CheckCommand.self,
             MockVeriffCommand.self,
             LimiterProbeCommand.self,
-            EnqueueCommand.self,
-            ExportCommand.self,
-            QRCommand.self,
         ]
     )
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// The commands as operators run them: the real `provisioner` binary, exit statuses, one-line errors.
 @Suite("distribution commands", .timeLimit(.minutes(3)))

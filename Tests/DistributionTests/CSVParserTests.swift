@@ -36,7 +36,8 @@ struct CSVParserTests {
 
     @Test("quoted fields hold commas, doubled quotes and line breaks; line numbers count physical lines")
     func quotedFields() {
-        let text = "h1,h2,h3\r\n\"Smith, Jane\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\nx,,\"\"\r\nlast,\"a\nb\nc\",z\r\nend,1,2\r\n"
+        let text =
+            "h1,h2,h3\r\n\"Smith, Jane\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\nx,,\"\"\r\nlast,\"a\nb\nc\",z\r\nend,1,2\r\n"
         let records = Self.parse(text)
         #expect(records.map(\.line) == [1, 2, 4, 5, 8])
         #expect(records[1].fields == ["Smith, Jane", "say \"hi\"", "two\r\nlines"])

@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 /// A million-row import: the real binary under /usr/bin/time, peak memory measured.
 @Suite("enqueue memory", .serialized, .timeLimit(.minutes(5)))
@@ -13,7 +13,8 @@ struct EnqueueMemoryTests {
         defer { try? handle.close() }
         var chunk = "firstName,lastName,email,dateOfBirth,gender,vendorData,documentCountry,documentType\r\n"
         for index in 1...rows {
-            chunk += "First\(index),\"Last, \(index)\",user\(index)@example.com,1990-01-01,F,vendor-\(index),EE,PASSPORT\r\n"
+            chunk +=
+                "First\(index),\"Last, \(index)\",user\(index)@example.com,1990-01-01,F,vendor-\(index),EE,PASSPORT\r\n"
             if chunk.utf8.count > 1 << 20 {
                 handle.write(Data(chunk.utf8))
                 chunk = ""
@@ -23,7 +24,9 @@ struct EnqueueMemoryTests {
     }
 
     /// Runs `provisioner enqueue` under `/usr/bin/time -f %M` and returns its peak RSS in KiB and the seconds taken.
-    static func measure(_ path: String, _ conninfo: String) async throws -> (peakKiB: Int, seconds: Double, stdout: String) {
+    static func measure(_ path: String, _ conninfo: String) async throws -> (
+        peakKiB: Int, seconds: Double, stdout: String
+    ) {
         let start = ContinuousClock.now
         let result = try await Shell.run(
             "/usr/bin/time", ["-f", "peak-rss-kib=%M", Package.provisioner, "enqueue", path],
@@ -45,7 +48,9 @@ struct EnqueueMemoryTests {
                 try Self.generate(large, rows: 1_000_000)
                 let smallRun = try await Self.measure(small, conninfo)
                 #expect(smallRun.stdout.hasPrefix("100000 rows read, 100000 enqueued"))
-                _ = try await TestDatabase.withConnection(conninfo) { db in try await db.execute("TRUNCATE session_queue") }
+                _ = try await TestDatabase.withConnection(conninfo) { db in
+                    try await db.execute("TRUNCATE session_queue CASCADE")
+                }
                 let largeRun = try await Self.measure(large, conninfo)
                 #expect(largeRun.stdout.hasPrefix("1000000 rows read, 1000000 enqueued"))
                 let count = try await TestDatabase.withConnection(conninfo) { db in

@@ -2,8 +2,8 @@ import Distribution
 import Foundation
 import Logging
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("enqueue", .timeLimit(.minutes(3)))
 struct EnqueueTests {
@@ -121,7 +121,8 @@ struct EnqueueTests {
                 #expect(try await Self.queued(conninfo).count == 2)
                 let rejects = try scratch.read("users.csv.rejects.csv")
                 #expect(
-                    rejects == "firstName,lastName,email,dateOfBirth,vendorData,endUserId,documentCountry,line,reason\r\n"
+                    rejects
+                        == "firstName,lastName,email,dateOfBirth,vendorData,endUserId,documentCountry,line,reason\r\n"
                         + "Bad,\"Mail, Sr\",nope,,r2,,,3,\"email: must look like name@domain; got \"\"nope\"\"\"\r\n")
                 #expect(try scratch.mode("users.csv.rejects.csv") == 0o600)
                 // The corrected rejects file goes back in as it is (line and reason are ignored).
@@ -243,7 +244,9 @@ struct EnqueueTests {
                 #expect(try rows[1].decode("document_country", as: String?.self) == "EE")
                 #expect(try rows[1].decode("consents", as: String?.self) == #"[{"type": "ine", "approved": false}]"#)
                 let rejects = try scratch.read("users.jsonl.rejects.csv")
-                #expect(rejects.hasPrefix("record,line,reason\r\n\"{\"\"firstName\"\": \"\"Broken\"\"\",4,is not valid JSON\r\n"))
+                #expect(
+                    rejects.hasPrefix(
+                        "record,line,reason\r\n\"{\"\"firstName\"\": \"\"Broken\"\"\",4,is not valid JSON\r\n"))
             }
         }
     }

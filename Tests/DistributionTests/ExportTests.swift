@@ -1,8 +1,8 @@
 import Distribution
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("export", .timeLimit(.minutes(3)))
 struct ExportTests {
@@ -86,8 +86,9 @@ struct ExportTests {
                 }
                 #expect(reports.map(\.rows).reduce(0, +) == 400)
                 let ids = try ["a.csv", "b.csv"].map { name in
-                    Set(try scratch.read(name).components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
-                        .map { $0.components(separatedBy: ",").last! })
+                    Set(
+                        try scratch.read(name).components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+                            .map { $0.components(separatedBy: ",").last! })
                 }
                 #expect(ids[0].isDisjoint(with: ids[1]))
                 #expect(ids[0].union(ids[1]).count == 400)

@@ -45,7 +45,8 @@ struct QRCodeTests {
         #expect(QRFileName.make(id: 8, label: ".hidden/..\\x\u{0}", extension: "png") == "000008-hidden-x.png")
         #expect(QRFileName.make(id: 1_234_567, label: "Łukasz Żółw", extension: "svg") == "1234567-ukasz-w.svg")
         #expect(QRFileName.make(id: 9, label: nil, extension: "svg") == "000009.svg")
-        #expect(QRFileName.make(id: 9, label: String(repeating: "a", count: 99), extension: "svg").count == 6 + 1 + 40 + 4)
+        #expect(
+            QRFileName.make(id: 9, label: String(repeating: "a", count: 99), extension: "svg").count == 6 + 1 + 40 + 4)
     }
 
     @Test("--since accepts ISO 8601 dates and date-times and durations")

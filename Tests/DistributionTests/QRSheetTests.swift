@@ -1,8 +1,8 @@
 import Distribution
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 
 @Suite("qr sheet", .timeLimit(.minutes(3)))
 struct QRSheetTests {
@@ -12,7 +12,9 @@ struct QRSheetTests {
         }
     }
 
-    @Test("one decodable code per unexpired session, safe names, an escaped print sheet", arguments: QRImageFormat.allCases)
+    @Test(
+        "one decodable code per unexpired session, safe names, an escaped print sheet",
+        arguments: QRImageFormat.allCases)
     func sheet(format: QRImageFormat) async throws {
         try await TestDatabase.withFresh { conninfo in
             try await Scratch.with { scratch in
@@ -26,10 +28,15 @@ struct QRSheetTests {
                 #expect(report.codes == 2)
                 let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
                 let ext = format.rawValue
-                #expect(names == ["000001-script-alert-1-script-doe.\(ext)", "000002-script-alert-1-script-doe.\(ext)",
-                    "index.html"])
+                #expect(
+                    names == [
+                        "000001-script-alert-1-script-doe.\(ext)", "000002-script-alert-1-script-doe.\(ext)",
+                        "index.html",
+                    ])
                 #expect(try await QRDecoder.decode(directory + "/" + names[0]) == longURL)
-                #expect(try await QRDecoder.decode(directory + "/" + names[1]) == "https://alchemy.veriff.com/v/short-2&a=<b>")
+                #expect(
+                    try await QRDecoder.decode(directory + "/" + names[1])
+                        == "https://alchemy.veriff.com/v/short-2&a=<b>")
                 for name in names { #expect(try scratch.mode("codes/" + name) == 0o600) }
                 #expect(try scratch.mode("codes") == 0o700)
 
@@ -51,7 +58,8 @@ struct QRSheetTests {
             try await Scratch.with { scratch in
                 try await ProvisionedRows.insert(conninfo, count: 2)
                 _ = try await TestDatabase.withConnection(conninfo) { db in
-                    try await db.execute("UPDATE session_queue SET provisioned_at = now() - interval '3 days' WHERE id = 1")
+                    try await db.execute(
+                        "UPDATE session_queue SET provisioned_at = now() - interval '3 days' WHERE id = 1")
                 }
                 let recent = try await Self.write(scratch.path + "/a", conninfo, QROptions(since: QRSince("24h")))
                 #expect(recent.codes == 1)

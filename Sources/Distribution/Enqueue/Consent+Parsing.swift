@@ -7,7 +7,9 @@ extension Consent {
     /// The consents in a parsed JSON value (`null` means none).
     static func list(from value: JSONValue) -> Result<[Consent]?, ProblemMessage> {
         if case .null = value { return .success(nil) }
-        guard case .array(let entries) = value else { return .failure(ProblemMessage("\(shapeRule); got \(value.kind)")) }
+        guard case .array(let entries) = value else {
+            return .failure(ProblemMessage("\(shapeRule); got \(value.kind)"))
+        }
         var consents: [Consent] = []
         for (index, entry) in entries.enumerated() {
             guard case .object(let object) = entry, case .string(let type)? = object["type"],
@@ -22,7 +24,8 @@ extension Consent {
 
     /// The consents as a JSON array, for the queue's jsonb column.
     static func json(_ consents: [Consent]) -> String {
-        "[" + consents.map { #"{"type":\#(JSONText.quoted($0.type)),"approved":\#($0.approved)}"# }
+        "["
+            + consents.map { #"{"type":\#(JSONText.quoted($0.type)),"approved":\#($0.approved)}"# }
             .joined(separator: ",") + "]"
     }
 }

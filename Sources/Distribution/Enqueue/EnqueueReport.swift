@@ -28,7 +28,9 @@ public struct EnqueueReport: Sendable, Hashable, CustomStringConvertible {
         var parts = ["\(rowsRead) rows read"]
         parts.append(committed ? "\(enqueued) enqueued" : "\(enqueued) would be enqueued")
         parts.append("\(alreadyQueued) already queued")
-        if duplicatesInFile > 0 { parts.append("\(duplicatesInFile) duplicate\(duplicatesInFile == 1 ? "" : "s") in the file") }
+        if duplicatesInFile > 0 {
+            parts.append("\(duplicatesInFile) duplicate\(duplicatesInFile == 1 ? "" : "s") in the file")
+        }
         parts.append("\(invalid) \(committed ? "rejected" : "invalid")")
         return parts.joined(separator: ", ")
     }

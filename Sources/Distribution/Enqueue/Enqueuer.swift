@@ -39,7 +39,8 @@ public struct Enqueuer: Sendable {
             case .jsonl: JSONLEndUserSource(file: file)
             }
         let writesRejects = options.skipInvalid && !options.dryRun
-        let rejects = writesRejects ? RejectsWriter(path: options.rejectsPath(for: path), header: source.rejectsHeader) : nil
+        let rejects =
+            writesRejects ? RejectsWriter(path: options.rejectsPath(for: path), header: source.rejectsHeader) : nil
         var report = EnqueueReport()
         do {
             try await connection.transaction { connection in
@@ -71,7 +72,8 @@ public struct Enqueuer: Sendable {
         logger.info(
             "enqueue finished",
             metadata: [
-                "enqueue.file": "\(path)", "enqueue.read": "\(report.rowsRead)", "enqueue.inserted": "\(report.enqueued)",
+                "enqueue.file": "\(path)", "enqueue.read": "\(report.rowsRead)",
+                "enqueue.inserted": "\(report.enqueued)",
                 "enqueue.invalid": "\(report.invalid)", "enqueue.committed": "\(report.committed)",
             ])
         return report

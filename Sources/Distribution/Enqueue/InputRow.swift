@@ -14,7 +14,8 @@ struct InputRow {
     static func checked(line: Int, user: EndUser, readingProblems: [RowProblem], original: [String]) -> InputRow {
         let normalized = user.normalized()
         let problems =
-            readingProblems + normalized.violations().map { RowProblem(line: line, field: $0.field, problem: $0.problem) }
+            readingProblems
+            + normalized.violations().map { RowProblem(line: line, field: $0.field, problem: $0.problem) }
         return InputRow(line: line, user: problems.isEmpty ? normalized : nil, problems: problems, original: original)
     }
 }

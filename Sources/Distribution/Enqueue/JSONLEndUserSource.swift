@@ -31,7 +31,8 @@ final class JSONLEndUserSource: EndUserSource {
 
     private func row(_ number: Int, bytes: [UInt8], text: String) -> InputRow {
         func malformed(_ problem: String) -> InputRow {
-            InputRow(line: number, user: nil, problems: [RowProblem(line: number, field: nil, problem: problem)],
+            InputRow(
+                line: number, user: nil, problems: [RowProblem(line: number, field: nil, problem: problem)],
                 original: [text])
         }
         guard String(validating: bytes, as: UTF8.self) != nil else { return malformed("is not valid UTF-8") }
@@ -62,7 +63,8 @@ final class JSONLEndUserSource: EndUserSource {
                 }
                 for (innerKey, innerValue) in inner.sorted(by: { $0.key < $1.key }) {
                     guard let field = fields[EndUserField.key(innerKey)] else {
-                        problems.append(RowProblem(line: line, field: nil, problem: "unknown field \"\(key).\(innerKey)\""))
+                        problems.append(
+                            RowProblem(line: line, field: nil, problem: "unknown field \"\(key).\(innerKey)\""))
                         continue
                     }
                     set(field, innerValue, on: &user, problems: &problems, line: line)
@@ -81,7 +83,8 @@ final class JSONLEndUserSource: EndUserSource {
         if field == .consents {
             switch Consent.list(from: value) {
             case .success(let list): user.consents = list
-            case .failure(let problem): problems.append(RowProblem(line: line, field: field.name, problem: problem.message))
+            case .failure(let problem):
+                problems.append(RowProblem(line: line, field: field.name, problem: problem.message))
             }
             return
         }

@@ -2,9 +2,9 @@ import Logging
 import Postgres
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Hands provisioned sessions to the email step: writes them to a file and marks them exported, atomically.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file written under a temporary name beside its destination and renamed into place only when complete, with
@@ -83,7 +83,9 @@ final class AtomicFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    private func lastError() -> OutputFileError { OutputFileError(path: path, reason: String(cString: strerror(errno))) }
+    private func lastError() -> OutputFileError {
+        OutputFileError(path: path, reason: String(cString: strerror(errno)))
+    }
 }
 
 /// `write(2)`, out of reach of ``AtomicFile``'s own `write` methods.

@@ -1,9 +1,9 @@
 import CQREncode
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A QR code symbol made by libqrencode: a square of dark and light modules.

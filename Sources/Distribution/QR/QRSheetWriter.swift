@@ -2,9 +2,9 @@ import Logging
 import Postgres
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Draws one QR code per provisioned, unexpired session into a directory, with an `index.html` sheet to print.

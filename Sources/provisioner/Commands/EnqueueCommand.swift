@@ -29,7 +29,8 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Flag(name: .customLong("skip-invalid"), help: "Import the valid rows; write the invalid ones to the rejects file.")
     var skipInvalid = false
 
-    @Option(help: ArgumentHelp("Where --skip-invalid writes refused rows (default: FILE.rejects.csv).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Where --skip-invalid writes refused rows (default: FILE.rejects.csv).", valueName: "path"))
     var rejects: String?
 
     @Flag(name: .customLong("dry-run"), help: "Validate the whole file and report; write nothing.")
@@ -118,6 +119,7 @@ enum CommandSupport {
 
     /// Writes one line to standard error.
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n").utf8))
+        FileHandle.standardError.write(
+            Data((line.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n").utf8))
     }
 }

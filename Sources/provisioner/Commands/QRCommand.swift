@@ -28,8 +28,9 @@ struct QRCommand: AsyncParsableCommand {
         var options = QROptions(format: format)
         if let since {
             guard let parsed = QRSince(since) else {
-                throw ValidationError("--since must be a date (2025-03-01), a date-time (2025-03-01T09:00:00Z) or a "
-                    + "duration (24h, 7d), not \"\(since)\"")
+                throw ValidationError(
+                    "--since must be a date (2025-03-01), a date-time (2025-03-01T09:00:00Z) or a "
+                        + "duration (24h, 7d), not \"\(since)\"")
             }
             options.since = parsed
         }
