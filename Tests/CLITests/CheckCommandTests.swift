@@ -60,6 +60,35 @@ struct CheckCommandTests {
         }
     }
 
+    @Test("the runner role from sql/roles.sql is enough for a real `run` and for `status`")
+    func runnerRoleRunsAndReadsStatus() async throws {
+        try await TestDatabase.withFresh { adminConninfo in
+            _ = try await TestDatabase.withConnection(adminConninfo) { db in
+                try await db.execute(
+                    "INSERT INTO session_queue (first_name, vendor_data) SELECT 'Row', 'role-' || n FROM generate_series(1, 5) n")
+            }
+            try await RunnerRole.withLoginRole(in: adminConninfo) { admin, name in
+                try await admin.executeScript(try RunnerRole.rolesSQL())
+                try await admin.execute("GRANT provisioner_runner TO \(name)")
+            } _: { conninfo in
+                try await withStandIn { standIn in
+                    let environment = Self.environment(conninfo: conninfo, baseURL: standIn.baseURL)
+                    let run = try await CLI.run(["run", "--rate", "6000", "--json"], environment: environment)
+                    #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+                    #expect(standIn.stats().sessionsCreated == 5)
+                    let status = try await CLI.run(["status", "--json"], environment: environment)
+                    #expect(status.status == 0, "\(status.stderr)")
+                    #expect(!status.stderr.contains("permission denied"))
+                }
+                let provisioned = try await TestDatabase.withConnection(adminConninfo) { db in
+                    try await db.query("SELECT count(*)::int AS n FROM session_queue WHERE status = 'provisioned'")
+                        .first?.decode("n", as: Int.self)
+                }
+                #expect(provisioned == 5)
+            }
+        }
+    }
+
     @Test("configuration fails without an API key, with a key that is not a UUID, with a key file others can read")
     func configurationFails() async throws {
         try await TestDatabase.withFresh { conninfo in
