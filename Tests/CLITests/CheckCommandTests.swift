@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 import VeriffStandIn
 
 /// `provisioner check` as a process: one good setup, then each check failing on its own.
@@ -49,10 +49,13 @@ struct CheckCommandTests {
                 for name in Self.checks {
                     #expect(results[name]?.status == "ok", "\(name): \(results[name]?.line ?? "missing")")
                 }
-                #expect(results["veriff"]?.line.contains("plain HTTP to loopback (local stand-in): TLS not applicable") == true)
+                #expect(
+                    results["veriff"]?.line.contains("plain HTTP to loopback (local stand-in): TLS not applicable")
+                        == true)
                 #expect(results["permissions"]?.line.contains("has what a run needs") == true)
                 #expect(results["permissions"]?.line.contains("superuser") == false)
-                #expect(!output.stdout.contains(StandInTesting.apiKey) && !output.stderr.contains(StandInTesting.apiKey))
+                #expect(
+                    !output.stdout.contains(StandInTesting.apiKey) && !output.stderr.contains(StandInTesting.apiKey))
                 // check never creates a session.
                 #expect(standIn.stats().sessionsCreated == 0)
                 #expect(standIn.stats().requestsByStatus.isEmpty, "check must never POST")
@@ -65,7 +68,8 @@ struct CheckCommandTests {
         try await TestDatabase.withFresh { adminConninfo in
             _ = try await TestDatabase.withConnection(adminConninfo) { db in
                 try await db.execute(
-                    "INSERT INTO session_queue (first_name, vendor_data) SELECT 'Row', 'role-' || n FROM generate_series(1, 5) n")
+                    "INSERT INTO session_queue (first_name, vendor_data) SELECT 'Row', 'role-' || n FROM generate_series(1, 5) n"
+                )
             }
             try await RunnerRole.withLoginRole(in: adminConninfo) { admin, name in
                 try await admin.executeScript(try RunnerRole.rolesSQL())
@@ -131,7 +135,8 @@ struct CheckCommandTests {
         let port = try await TestCluster.freePort()
         try await withStandIn { standIn in
             let url = "postgresql://runner:pa55-w0rd-x@127.0.0.1:\(port)/provisioner?connect_timeout=5"
-            let output = try await CLI.run(["check"], environment: Self.environment(conninfo: url, baseURL: standIn.baseURL))
+            let output = try await CLI.run(
+                ["check"], environment: Self.environment(conninfo: url, baseURL: standIn.baseURL))
             #expect(output.status == 1)
             let results = Self.results(output.stdout)
             #expect(results["configuration"]?.status == "ok")
@@ -183,7 +188,8 @@ struct CheckCommandTests {
         try await withStandIn { standIn in
             try await TestDatabase.withFresh { conninfo in
                 // No grants at all.
-                try await RunnerRole.withLoginRole(in: conninfo) { _, _ in } _: { roleConninfo in
+                try await RunnerRole.withLoginRole(in: conninfo) { _, _ in
+                } _: { roleConninfo in
                     let output = try await CLI.run(
                         ["check"], environment: Self.environment(conninfo: roleConninfo, baseURL: standIn.baseURL))
                     #expect(output.status == 1)
@@ -203,7 +209,8 @@ struct CheckCommandTests {
                     let results = Self.results(output.stdout)
                     #expect(results["schema"]?.status == "ok")
                     #expect(results["permissions"]?.status == "FAIL")
-                    #expect(results["permissions"]?.line.contains("missing UPDATE on session_queue —") == true,
+                    #expect(
+                        results["permissions"]?.line.contains("missing UPDATE on session_queue —") == true,
                         "\(results["permissions"]?.line ?? "")")
                 }
             }
@@ -250,7 +257,8 @@ struct CheckCommandTests {
                 environment: Self.environment(conninfo: conninfo, baseURL: "http://127.0.0.1:\(closed)"))
             #expect(nothing.status == 1)
             #expect(Self.results(nothing.stdout)["veriff"]?.status == "FAIL")
-            #expect(Self.results(nothing.stdout)["veriff"]?.line.contains("cannot connect") == true,
+            #expect(
+                Self.results(nothing.stdout)["veriff"]?.line.contains("cannot connect") == true,
                 "\(nothing.stdout)")
         }
     }
