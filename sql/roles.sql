@@ -49,4 +49,13 @@ BEGIN
 END
 $$;
 
+-- `status` counts the webhooks received (migration 003); only the webhook receiver writes them.
+DO $$
+BEGIN
+    IF to_regclass('webhook_events') IS NOT NULL THEN
+        GRANT SELECT ON webhook_events TO provisioner_runner;
+    END IF;
+END
+$$;
+
 -- The identity columns' sequences need no grant: PostgreSQL draws identity values without checking them.

@@ -1,8 +1,8 @@
 import Foundation
 import Postgres
 import SessionQueue
-import Testing
 import TestSupport
+import Testing
 
 @Suite("CLI basics", .timeLimit(.minutes(3)))
 struct CLIBasicsTests {

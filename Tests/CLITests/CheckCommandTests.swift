@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 import VeriffStandIn
 
 /// `provisioner check` as a process: one good setup, then each check failing on its own.
@@ -49,13 +49,46 @@ struct CheckCommandTests {
                 for name in Self.checks {
                     #expect(results[name]?.status == "ok", "\(name): \(results[name]?.line ?? "missing")")
                 }
-                #expect(results["veriff"]?.line.contains("plain HTTP to loopback (local stand-in): TLS not applicable") == true)
+                #expect(
+                    results["veriff"]?.line.contains("plain HTTP to loopback (local stand-in): TLS not applicable")
+                        == true)
                 #expect(results["permissions"]?.line.contains("has what a run needs") == true)
                 #expect(results["permissions"]?.line.contains("superuser") == false)
-                #expect(!output.stdout.contains(StandInTesting.apiKey) && !output.stderr.contains(StandInTesting.apiKey))
+                #expect(
+                    !output.stdout.contains(StandInTesting.apiKey) && !output.stderr.contains(StandInTesting.apiKey))
                 // check never creates a session.
                 #expect(standIn.stats().sessionsCreated == 0)
                 #expect(standIn.stats().requestsByStatus.isEmpty, "check must never POST")
+            }
+        }
+    }
+
+    @Test("the runner role from sql/roles.sql is enough for a real `run` and for `status`")
+    func runnerRoleRunsAndReadsStatus() async throws {
+        try await TestDatabase.withFresh { adminConninfo in
+            _ = try await TestDatabase.withConnection(adminConninfo) { db in
+                try await db.execute(
+                    "INSERT INTO session_queue (first_name, vendor_data) SELECT 'Row', 'role-' || n FROM generate_series(1, 5) n"
+                )
+            }
+            try await RunnerRole.withLoginRole(in: adminConninfo) { admin, name in
+                try await admin.executeScript(try RunnerRole.rolesSQL())
+                try await admin.execute("GRANT provisioner_runner TO \(name)")
+            } _: { conninfo in
+                try await withStandIn { standIn in
+                    let environment = Self.environment(conninfo: conninfo, baseURL: standIn.baseURL)
+                    let run = try await CLI.run(["run", "--rate", "6000", "--json"], environment: environment)
+                    #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+                    #expect(standIn.stats().sessionsCreated == 5)
+                    let status = try await CLI.run(["status", "--json"], environment: environment)
+                    #expect(status.status == 0, "\(status.stderr)")
+                    #expect(!status.stderr.contains("permission denied"))
+                }
+                let provisioned = try await TestDatabase.withConnection(adminConninfo) { db in
+                    try await db.query("SELECT count(*)::int AS n FROM session_queue WHERE status = 'provisioned'")
+                        .first?.decode("n", as: Int.self)
+                }
+                #expect(provisioned == 5)
             }
         }
     }
@@ -102,7 +135,8 @@ struct CheckCommandTests {
         let port = try await TestCluster.freePort()
         try await withStandIn { standIn in
             let url = "postgresql://runner:pa55-w0rd-x@127.0.0.1:\(port)/provisioner?connect_timeout=5"
-            let output = try await CLI.run(["check"], environment: Self.environment(conninfo: url, baseURL: standIn.baseURL))
+            let output = try await CLI.run(
+                ["check"], environment: Self.environment(conninfo: url, baseURL: standIn.baseURL))
             #expect(output.status == 1)
             let results = Self.results(output.stdout)
             #expect(results["configuration"]?.status == "ok")
@@ -126,7 +160,7 @@ struct CheckCommandTests {
                 #expect(Self.results(output.stdout)["schema"]?.line.contains("provisioner migrate") == true)
             }
             try await TestDatabase.withFresh { conninfo in
-                try await TestDatabase.withConnection(conninfo) { db in
+                _ = try await TestDatabase.withConnection(conninfo) { db in
                     try await db.execute("DELETE FROM schema_migrations WHERE version = 1")
                 }
                 let missing = try await CLI.run(
@@ -134,7 +168,7 @@ struct CheckCommandTests {
                 #expect(missing.status == 1)
                 #expect(Self.results(missing.stdout)["schema"]?.line.contains("migration(s) 1 not applied") == true)
 
-                try await TestDatabase.withConnection(conninfo) { db in
+                _ = try await TestDatabase.withConnection(conninfo) { db in
                     try await db.execute(
                         "INSERT INTO schema_migrations (version, name, checksum) VALUES (1, 'session_queue', 'x'), "
                             + "(999, 'from_the_future', 'x')")
@@ -154,7 +188,8 @@ struct CheckCommandTests {
         try await withStandIn { standIn in
             try await TestDatabase.withFresh { conninfo in
                 // No grants at all.
-                try await RunnerRole.withLoginRole(in: conninfo) { _, _ in } _: { roleConninfo in
+                try await RunnerRole.withLoginRole(in: conninfo) { _, _ in
+                } _: { roleConninfo in
                     let output = try await CLI.run(
                         ["check"], environment: Self.environment(conninfo: roleConninfo, baseURL: standIn.baseURL))
                     #expect(output.status == 1)
@@ -174,7 +209,8 @@ struct CheckCommandTests {
                     let results = Self.results(output.stdout)
                     #expect(results["schema"]?.status == "ok")
                     #expect(results["permissions"]?.status == "FAIL")
-                    #expect(results["permissions"]?.line.contains("missing UPDATE on session_queue —") == true,
+                    #expect(
+                        results["permissions"]?.line.contains("missing UPDATE on session_queue —") == true,
                         "\(results["permissions"]?.line ?? "")")
                 }
             }
@@ -197,7 +233,7 @@ struct CheckCommandTests {
                     "/usr/bin/openssl",
                     [
                         "s_server", "-accept", "127.0.0.1:0", "-cert", directory + "/cert.pem",
-                        "-key", directory + "/key.pem", "-www", "-quiet",
+                        "-key", directory + "/key.pem", "-www",
                     ])
                 defer { server.signal(SIGKILL) }
                 try #require(await server.waitForOutput(containing: "ACCEPT"), "\(server.stderr())")
@@ -211,7 +247,8 @@ struct CheckCommandTests {
                 #expect(Self.results(output.stdout)["veriff"]?.status == "FAIL")
                 #expect(line.contains("certificate not trusted"), "\(line)")
                 #expect(Self.results(output.stdout)["database"]?.status == "ok")
-                server.signal(SIGTERM)
+                // s_server ignores SIGTERM.
+                server.signal(SIGKILL)
                 _ = await server.wait()
             }
             let closed = try await TestCluster.freePort()
@@ -220,7 +257,8 @@ struct CheckCommandTests {
                 environment: Self.environment(conninfo: conninfo, baseURL: "http://127.0.0.1:\(closed)"))
             #expect(nothing.status == 1)
             #expect(Self.results(nothing.stdout)["veriff"]?.status == "FAIL")
-            #expect(Self.results(nothing.stdout)["veriff"]?.line.contains("cannot connect") == true,
+            #expect(
+                Self.results(nothing.stdout)["veriff"]?.line.contains("cannot connect") == true,
                 "\(nothing.stdout)")
         }
     }

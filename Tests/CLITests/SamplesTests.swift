@@ -1,7 +1,7 @@
 import Foundation
 import Postgres
-import Testing
 import TestSupport
+import Testing
 import VeriffAPI
 
 /// The files in samples/: valid data, valid unit files, valid manifests, and safe handling of secrets.
@@ -53,9 +53,12 @@ struct SamplesTests {
         ] {
             #expect(names.unicodeScalars.contains { range.contains(Int($0.value)) }, "no \(script) name")
         }
-        #expect(users.contains { $0.user.email == nil && $0.user.documentType == nil }, "no row without optional fields")
+        #expect(
+            users.contains { $0.user.email == nil && $0.user.documentType == nil }, "no row without optional fields")
         #expect(users.contains { $0.user.consents != nil })
-        #expect(users.contains { $0.user.fullAddress?.contains(",") == true && $0.user.fullAddress?.contains("\"") == true })
+        #expect(
+            users.contains { $0.user.fullAddress?.contains(",") == true && $0.user.fullAddress?.contains("\"") == true }
+        )
         #expect(Set(users.compactMap(\.user.vendorData)).count == users.count, "vendorData must be unique")
     }
 
@@ -65,7 +68,9 @@ struct SamplesTests {
         #expect(lines.count >= 5)
         for (index, line) in lines.enumerated() {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            let allowed: Set<String> = ["person", "document", "address", "vendorData", "endUserId", "callback", "consents"]
+            let allowed: Set<String> = [
+                "person", "document", "address", "vendorData", "endUserId", "callback", "consents",
+            ]
             #expect(Set(object.keys).isSubset(of: allowed), "line \(index + 1): \(object.keys)")
             let person = object["person"] as? [String: String] ?? [:]
             let document = object["document"] as? [String: String] ?? [:]
@@ -221,6 +226,7 @@ struct SamplesTests {
             #expect(!text.contains(" = ") && !text.hasPrefix("export "))
         }
         #expect(names.contains("DATABASE_URL") && names.contains("VERIFF_API_KEY"))
-        #expect(try Self.read("provisioner.env.example").contains("VERIFF_API_KEY=00000000-0000-0000-0000-000000000000"))
+        #expect(
+            try Self.read("provisioner.env.example").contains("VERIFF_API_KEY=00000000-0000-0000-0000-000000000000"))
     }
 }

@@ -23,8 +23,12 @@ public struct CheckResult: Sendable, Hashable, CustomStringConvertible {
         self.detail = detail
     }
 
-    static func passed(_ name: String, _ detail: String) -> CheckResult { .init(name: name, status: .passed, detail: detail) }
-    static func failed(_ name: String, _ detail: String) -> CheckResult { .init(name: name, status: .failed, detail: detail) }
+    static func passed(_ name: String, _ detail: String) -> CheckResult {
+        .init(name: name, status: .passed, detail: detail)
+    }
+    static func failed(_ name: String, _ detail: String) -> CheckResult {
+        .init(name: name, status: .failed, detail: detail)
+    }
     static func skipped(_ name: String, _ detail: String) -> CheckResult {
         .init(name: name, status: .skipped, detail: detail)
     }

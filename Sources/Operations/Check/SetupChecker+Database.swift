@@ -37,13 +37,15 @@ extension SetupChecker {
             if !unknown.isEmpty {
                 let list = unknown.map(String.init).joined(separator: ", ")
                 return .failed(
-                    "schema", "the database has migration(s) \(list) that this build does not know "
+                    "schema",
+                    "the database has migration(s) \(list) that this build does not know "
                         + "(it knows up to \(latest)): upgrade provisioner")
             }
             if !missing.isEmpty {
                 let list = missing.map(String.init).joined(separator: ", ")
                 return .failed(
-                    "schema", "migration(s) \(list) not applied (this build needs version \(latest)): "
+                    "schema",
+                    "migration(s) \(list) not applied (this build needs version \(latest)): "
                         + "run `provisioner migrate` as the schema owner")
             }
             return .passed("schema", "version \(latest), up to date")
@@ -99,7 +101,8 @@ extension SetupChecker {
                             + " (not migrated, or no USAGE on their schema)")
                 }
                 return .failed(
-                    "permissions", "role \(role.name): " + parts.joined(separator: "; ")
+                    "permissions",
+                    "role \(role.name): " + parts.joined(separator: "; ")
                         + " — grant them with sql/roles.sql")
             }
             var detail = "role \(role.name) has what a run needs"

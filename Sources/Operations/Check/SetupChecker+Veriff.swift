@@ -31,7 +31,8 @@ extension SetupChecker {
             }
             if isPlainLoopback {
                 return .passed(
-                    "veriff", "\(url) answers (HTTP \(status)); plain HTTP to loopback (local stand-in): TLS not applicable")
+                    "veriff",
+                    "\(url) answers (HTTP \(status)); plain HTTP to loopback (local stand-in): TLS not applicable")
             }
             return .passed("veriff", "\(url) answers over TLS with a trusted certificate (HTTP \(status) to a GET)")
         } catch {

@@ -41,7 +41,8 @@ public struct SetupChecker: Sendable {
             return .failed("configuration", problems.isEmpty ? "no Veriff settings" : problems.joined(separator: "; "))
         }
         var parts = ["base URL \(veriff.baseURL)"]
-        parts.append("API key from \(configuration.apiKeySource ?? "VERIFF_API_KEY") (fingerprint \(veriff.apiKey.fingerprint))")
+        parts.append(
+            "API key from \(configuration.apiKeySource ?? "VERIFF_API_KEY") (fingerprint \(veriff.apiKey.fingerprint))")
         parts.append("integration id \(veriff.integrationID ?? "not set")")
         parts.append("callback \(veriff.defaultCallback ?? "not set")")
         parts.append("database from \(configuration.conninfoSource)")

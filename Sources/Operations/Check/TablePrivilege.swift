@@ -13,7 +13,7 @@ public struct TablePrivilege: Sendable, Hashable {
     /// What `provisioner run` (and `status`, `check`) needs, and nothing more; `sql/roles.sql` grants exactly this.
     ///
     /// A table of a later migration that this database does not have yet is the schema check's business, not a
-    /// missing privilege; `rate_limiter_state` is one (it comes with migration 002).
+    /// missing privilege (`rate_limiter_state` comes with migration 002, `webhook_events` with 003).
     public static let runner: [TablePrivilege] = [
         TablePrivilege(table: "schema_migrations", privileges: ["SELECT"]),
         // Claims, lease rescue and write-back update rows; rows are added by `enqueue` or company systems.
@@ -21,6 +21,8 @@ public struct TablePrivilege: Sendable, Hashable {
         TablePrivilege(table: "provisioner_runs", privileges: ["SELECT", "INSERT", "UPDATE"]),
         TablePrivilege(table: "session_attempts", privileges: ["SELECT", "INSERT"]),
         TablePrivilege(table: "rate_limiter_state", privileges: ["SELECT", "INSERT", "UPDATE"]),
+        // `status` counts the webhooks received; only the webhook receiver writes them.
+        TablePrivilege(table: "webhook_events", privileges: ["SELECT"]),
     ]
 
     /// Functions the runner calls (the shared limiter's), checked for EXECUTE when they exist.

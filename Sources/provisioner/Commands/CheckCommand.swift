@@ -22,7 +22,8 @@ struct CheckCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
 
-    @Option(name: .customLong("tls-timeout"), help: ArgumentHelp("Seconds the TLS check may take.", valueName: "seconds"))
+    @Option(
+        name: .customLong("tls-timeout"), help: ArgumentHelp("Seconds the TLS check may take.", valueName: "seconds"))
     var tlsTimeout: Double = 10
 
     func validate() throws {
@@ -47,7 +48,8 @@ struct CheckCommand: AsyncParsableCommand {
         if let path = veriff.apiKeyFile, let problem = Self.keyFileModeProblem(path) {
             problems.append(problem)
         }
-        let baseURL = veriff.baseURL ?? environment["VERIFF_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let baseURL =
+            veriff.baseURL ?? environment["VERIFF_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
             ?? VeriffConfiguration.defaultBaseURL
         let checker = SetupChecker(
             configuration: SetupCheckConfiguration(
