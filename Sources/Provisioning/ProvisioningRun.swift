@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Postgres
 import RateLimiting
@@ -80,6 +84,9 @@ public struct ProvisioningRun: Sendable {
         let runID = try await runLog.start(
             runnerID: configuration.runnerID, host: configuration.host, pid: configuration.pid,
             capPerMinute: await limiter.currentRatePerMinute)
+        try await claims.expireLeasesOfDeadLocalRunners(host: configuration.host) { pid in
+            kill(pid_t(pid), 0) == 0 || errno == EPERM
+        }
         let rescued = try await claims.rescueExpiredLeases(hold: configuration.holdInDoubt, runID: runID)
         if rescued > 0 {
             logger.warning(

@@ -59,6 +59,35 @@ public struct QueueStore: Sendable {
             """, [runnerID, lease.seconds])
     }
 
+    /// Ends at once the leases held by runners on this host whose process is gone (kill -9, a crash, a reboot), so
+    /// the next run rescues their rows now instead of after the lease. Runner ids are `host:pid:nonce`; a runner on
+    /// another host, or whose pid is alive (or reused), keeps its lease.
+    /// - Parameters:
+    ///   - host: This machine's host name, as in runner ids.
+    ///   - isAlive: Whether a process id is alive on this host.
+    /// - Returns: How many rows were freed for rescue.
+    @discardableResult
+    public func expireLeasesOfDeadLocalRunners(host: String, isAlive: (Int) -> Bool) async throws -> Int {
+        let holders = try await connection.query(
+            "SELECT DISTINCT claimed_by FROM session_queue WHERE status = 'claimed' AND claimed_by LIKE $1",
+            [host.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + ":%"])
+        var dead: [String] = []
+        for row in holders {
+            let holder: String = try row.decode("claimed_by")
+            let parts = holder.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 3, parts.dropLast(2).joined(separator: ":") == host,
+                let pid = Int(parts[parts.count - 2]), pid != Int(getpid()), !isAlive(pid)
+            else { continue }
+            dead.append(holder)
+        }
+        guard !dead.isEmpty else { return 0 }
+        return try await connection.execute(
+            """
+            UPDATE session_queue SET lease_expires_at = now() - interval '1 millisecond'
+            WHERE status = 'claimed' AND claimed_by = ANY($1::text[])
+            """, [dead])
+    }
+
     /// Puts rows whose runner died (lease expired) back in the queue, marked in doubt: their request may have
     /// reached Veriff. Logs a `rescued` attempt for each.
     /// - Parameters:
