@@ -1,13 +1,13 @@
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import Postgres
 import RateLimiting
 import SessionQueue
 import VeriffAPI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One `provisioner run`: drains due rows of `session_queue` through the limiter into POST /v1/sessions and writes
 /// every outcome back.

@@ -194,6 +194,18 @@ struct RunProcessTests {
         }
     }
 
+    @Test("an unmigrated database: one line saying to run migrate, exit 64, for run and status")
+    func unmigratedDatabase() async throws {
+        try await TestDatabase.withFresh(migrated: false) { conninfo in
+            for command in ["run", "status"] {
+                let result = try await Shell.run(
+                    RunHarness.binary, [command], environment: RunHarness.environment(conninfo: conninfo))
+                #expect(result.status == 64, "\(command): \(result.stderr)")
+                #expect(result.stderr.contains("provisioner migrate"), "\(command): \(result.stderr)")
+            }
+        }
+    }
+
     @Test("bad command lines and configuration give one clear line and exit 64")
     func usageErrors() async throws {
         let cases: [([String], String)] = [

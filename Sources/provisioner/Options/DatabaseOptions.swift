@@ -54,6 +54,17 @@ struct DatabaseOptions: ParsableArguments {
         } catch let error as PostgresError where error.isConnectionProblem {
             Self.writeError(Self.describeConnectionProblem(error, conninfo: conninfo))
             throw ExitStatus.databaseUnavailable
+        } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42883" {
+            // undefined table or function: the schema was never migrated (or is older than this build).
+            Self.writeError(
+                "error: the database at \(ConnectionString.describe(conninfo)) has no up-to-date provisioner schema "
+                    + "(\(error.message)); run `provisioner migrate` as the schema owner first")
+            throw ExitStatus.usage
+        } catch let error as PostgresError where error.sqlState == "42501" {
+            Self.writeError(
+                "error: the database role may not do this (\(error.message)); grant the runner role's rights with "
+                    + "sql/roles.sql, or see `provisioner check`")
+            throw ExitStatus.usage
         }
     }
 
