@@ -38,18 +38,19 @@ public struct DryRunPlan: Sendable, Codable {
             try await connection.query(
                 "SELECT count(*) AS n FROM session_queue WHERE status = 'pending' AND next_attempt_at > now()"
             ).first?.decode("n") ?? 0
-        var after = (Int64.min, Double(-Double.infinity))
+        // Keyset pagination on (next_attempt_at, id); the timestamp travels as text so it round-trips exactly.
+        var after: (id: Int64, due: String)?
         let budget = limit ?? Int.max
         pages: while plan.dueNow < budget {
             // Claim order: next_attempt_at, id — keyset pagination keeps each page one index range scan.
             let rows = try await connection.query(
                 """
-                SELECT id, extract(epoch FROM next_attempt_at)::float8 AS due, \(ClaimedRow.endUserColumns)
+                SELECT id, next_attempt_at::text AS due, \(ClaimedRow.endUserColumns)
                 FROM session_queue
                 WHERE status = 'pending' AND next_attempt_at <= now()
-                  AND (next_attempt_at, id) > (to_timestamp($2), $1)
+                  AND ($3 OR (next_attempt_at, id) > ($2::timestamptz, $1))
                 ORDER BY next_attempt_at, id LIMIT 2000
-                """, [after.0, after.1.isFinite ? after.1 : -1e12])
+                """, [after?.id ?? 0, after?.due ?? "epoch", after == nil])
             if rows.isEmpty { break }
             for row in rows {
                 guard plan.dueNow < budget else { break pages }

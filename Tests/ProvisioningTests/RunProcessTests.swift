@@ -194,6 +194,44 @@ struct RunProcessTests {
         }
     }
 
+    @Test("--dry-run plans without changing anything; --json and --metrics-file report the run for machines")
+    func dryRunJSONAndMetrics() async throws {
+        try await TestDatabase.withFresh { conninfo in
+            try await TestDatabase.withConnection(conninfo) { db in
+                try await RunHarness.insertRows(db, count: 12)
+                try await db.execute(
+                    "INSERT INTO session_queue (first_name, date_of_birth) VALUES ('Later', '2999-01-01')")
+                try await withStandIn { standIn in
+                    let plan = try await Shell.run(
+                        RunHarness.binary, ["run", "--dry-run", "--tier", "enterprise"],
+                        environment: RunHarness.environment(conninfo: conninfo))
+                    #expect(plan.status == 0, "\(plan.stderr)")
+                    #expect(plan.stdout.contains("12 would be sent, 1 would be marked invalid"), "\(plan.stdout)")
+                    #expect(plan.stdout.contains("dateOfBirth"))
+                    #expect(try await RunHarness.statusCounts(db) == ["pending": 13])
+                    #expect(standIn.stats().requestsByStatus.isEmpty)
+
+                    let metrics = NSTemporaryDirectory() + "provisioner-\(UUID().uuidString).prom"
+                    defer { try? FileManager.default.removeItem(atPath: metrics) }
+                    let run = try runProcess(
+                        conninfo, standIn,
+                        ["--rate", "6000", "--window-seconds", "1", "--json", "--metrics-file", metrics])
+                    let status = await run.wait()
+                    #expect(status == 1, "one invalid row: exit 1; \(run.stderr())")
+                    let summary = try JSONSerialization.jsonObject(with: Data(run.stdout().utf8)) as? [String: Any]
+                    let counts = summary?["counts"] as? [String: Any]
+                    #expect(summary?["outcome"] as? String == "rows_failed")
+                    #expect(counts?["provisioned"] as? Int == 12)
+                    #expect(counts?["invalid"] as? Int == 1)
+                    let text = try String(contentsOfFile: metrics, encoding: .utf8)
+                    #expect(text.contains("provisioner_run_rows{result=\"provisioned\"} 12"))
+                    #expect(text.contains("provisioner_run_exit_code 1"))
+                    #expect(text.contains("# TYPE provisioner_run_duration_seconds gauge"))
+                }
+            }
+        }
+    }
+
     @Test("an unmigrated database: one line saying to run migrate, exit 64, for run and status")
     func unmigratedDatabase() async throws {
         try await TestDatabase.withFresh(migrated: false) { conninfo in
