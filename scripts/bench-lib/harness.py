@@ -181,6 +181,15 @@ def arrival_rate(sessions, window_seconds):
     return (len(times) - 1) / span * window_seconds if span > 0 else None
 
 
+def largest_gap(sessions):
+    """(seconds, at seconds since the first arrival) of the longest pause between two consecutive arrivals."""
+    times = sorted(s["arrivalNanoseconds"] for s in sessions)
+    if len(times) < 2:
+        return 0.0, 0.0
+    gap, at = max((b - a, a - times[0]) for a, b in zip(times, times[1:]))
+    return gap / 1e9, at / 1e9
+
+
 def max_in_window(sessions, window_seconds):
     """The most arrivals in any half-open window (t - W, t], as the stand-in counts."""
     times = sorted(s["arrivalNanoseconds"] for s in sessions)
