@@ -238,6 +238,8 @@ class Harness:
         if not os.access(BIN, os.X_OK):
             sys.exit(f"{BIN} not found: build it with `swift build -c release --product provisioner` "
                      "(or set PROVISIONER_BIN)")
+        # SIGTERM ends the script through `finally` (close()), like Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
         self.workdir = tempfile.mkdtemp(prefix="provisioner-bench-")
         self.standins = []
         self.processes = []
