@@ -72,6 +72,10 @@ extension ProvisioningRun {
                 continue
             }
             if endUser.vendorData == nil { endUser.vendorData = String(row.id) }  // traceable at Veriff
+            // Backpressure: when the writer falls behind, answers pile up in memory; wait for it to catch up.
+            while context.state.update({ $0.unflushed }) > configuration.flushBatch * 4, !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
             let limit = context.state.update { $0.concurrency.limit(ratePerMinute: ratePerMinute) }
             do {
                 try await context.state.acquireSendSlot(limit: limit)
