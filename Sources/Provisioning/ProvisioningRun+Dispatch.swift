@@ -90,7 +90,7 @@ extension ProvisioningRun {
             }
             var sending = row
             sending.endUser = endUser
-            context.state.update { $0.sent += 1 }
+            context.state.recordSend()
             launchSink.yield(sending)
         }
 

@@ -139,7 +139,7 @@ public struct ProvisioningRun: Sendable {
         let seconds = (ContinuousClock.now - started).secondsValue
         return RunSummary(
             runID: runID, outcome: outcome, counts: counts, seconds: seconds,
-            sentPerMinute: seconds > 0 ? Double(state.update { $0.sent }) / seconds * 60 : 0,
+            sentPerMinute: state.achievedPerMinute,
             ratePerMinute: await limiter.currentRatePerMinute, pendingLeft: pendingLeft, message: message)
     }
 

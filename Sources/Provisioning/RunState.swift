@@ -6,6 +6,9 @@ final class RunState: Sendable {
     struct Values {
         var counts = RunCounts()
         var sent = 0
+        /// When the first and the latest request were sent (for the achieved rate, start-up excluded).
+        var firstSend: ContinuousClock.Instant?
+        var lastSend: ContinuousClock.Instant?
         var inFlight = 0
         /// Results handed to the writer but not yet written back.
         var unflushed = 0
@@ -25,6 +28,27 @@ final class RunState: Sendable {
     func update<T>(_ body: (inout Values) -> T) -> T { values.withLock { body(&$0) } }
 
     var counts: RunCounts { values.withLock { $0.counts } }
+
+    /// Counts a request sent now.
+    func recordSend() {
+        let now = ContinuousClock.now
+        values.withLock { state in
+            state.sent += 1
+            if state.firstSend == nil { state.firstSend = now }
+            state.lastSend = now
+        }
+    }
+
+    /// Sends per minute between the first and the latest send: n − 1 intervals over their span, the rate the limiter
+    /// actually held (0 with fewer than two sends).
+    var achievedPerMinute: Double {
+        values.withLock { state in
+            guard let first = state.firstSend, let last = state.lastSend, state.sent > 1, last > first else { return 0 }
+            let seconds =
+                Double((last - first).components.seconds) + Double((last - first).components.attoseconds) / 1e18
+            return Double(state.sent - 1) / seconds * 60
+        }
+    }
 
     /// Waits until fewer than `limit` requests are in flight, then counts one more. Only the dispatcher calls it.
     /// - Throws: `CancellationError` when the dispatcher is cancelled while waiting.

@@ -7,7 +7,7 @@ public struct RunSummary: Sendable, Codable {
     public var counts: RunCounts
     /// Wall-clock seconds from start to end.
     public var seconds: Double
-    /// Requests sent per minute over the run.
+    /// Requests per minute from the first send to the last (start-up and the final write-back excluded).
     public var sentPerMinute: Double
     /// The limiter's target rate at the end, per minute.
     public var ratePerMinute: Double?
