@@ -23,10 +23,11 @@ public struct RunConfiguration: Sendable {
     public var flushInterval: Duration = .milliseconds(100)
     /// The most results written back in one statement. Defaults to 500.
     public var flushBatch = 500
-    /// The most rows claimed ahead of sending. Defaults to 1,000 (a few seconds of work at any rate).
+    /// The most rows claimed ahead of sending. Defaults to 1,000.
     public var maxClaimBuffer = 1000
-    /// How many seconds of sending to claim ahead. Defaults to 2 s.
-    public var claimAhead: Duration = .seconds(2)
+    /// How much sending to claim ahead: enough to hide a claim's round trip, yet few rows held (every held row is
+    /// marked in doubt if the runner dies). Defaults to 500 ms.
+    public var claimAhead: Duration = .milliseconds(500)
     /// The callback for rows without one (`VERIFF_CALLBACK_URL`). Defaults to none.
     public var defaultCallback: String?
     /// The circuit breaker's settings. Defaults to 80% of the last 50 (at least 20) failing.
