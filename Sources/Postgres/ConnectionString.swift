@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 
 /// Helpers for libpq connection strings that keep credentials out of messages.
 public enum ConnectionString {
@@ -6,7 +7,7 @@ public enum ConnectionString {
     static func scrub(_ message: String, conninfo: String) -> String {
         var scrubbed = message
         for secret in passwords(in: conninfo) where !secret.isEmpty {
-            scrubbed = scrubbed.replacingAll(secret, with: "****")
+            scrubbed = scrubbed.replacingOccurrences(of: secret, with: "****")
         }
         return scrubbed
     }
@@ -53,30 +54,5 @@ public enum ConnectionString {
             cursor += 1
         }
         return values
-    }
-}
-
-extension String {
-    func range(of needle: String) -> Range<String.Index>? {
-        guard !needle.isEmpty else { return nil }
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(needle) { return index..<self.index(index, offsetBy: needle.count) }
-            index = self.index(after: index)
-        }
-        return nil
-    }
-
-    func replacingAll(_ needle: String, with replacement: String) -> String {
-        guard !needle.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = String(rest).range(of: needle) {
-            let lower = rest.index(
-                rest.startIndex, offsetBy: String(rest).distance(from: String(rest).startIndex, to: range.lowerBound))
-            result += rest[..<lower] + replacement
-            rest = rest[rest.index(lower, offsetBy: needle.count)...]
-        }
-        return result + rest
     }
 }

@@ -1,5 +1,6 @@
 import CLibPQ
 import Dispatch
+import Foundation
 import Logging
 
 #if canImport(Glibc)
@@ -295,7 +296,7 @@ public final class PostgresConnection: @unchecked Sendable {
     static func errorMessage(_ handle: OpaquePointer) -> String {
         let raw = PQerrorMessage(handle).map { String(cString: $0) } ?? "unknown libpq error"
         // libpq ends messages with a newline and indents hints with a tab: make it one readable line.
-        return raw.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: " \t") }
+        return raw.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
@@ -304,13 +305,4 @@ public final class PostgresConnection: @unchecked Sendable {
 struct UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
-        var view = Substring(self)
-        while let first = view.first, set.contains(first) { view = view.dropFirst() }
-        while let last = view.last, set.contains(last) { view = view.dropLast() }
-        return String(view)
-    }
 }

@@ -183,17 +183,6 @@ public struct QueueStore: Sendable {
             """, [rowIDs, runnerID])
     }
 
-    /// Releases every row this runner still holds (the last step of any stop).
-    @discardableResult
-    public func releaseAll() async throws -> Int {
-        try await connection.execute(
-            """
-            UPDATE session_queue
-            SET status = 'pending', attempts = greatest(attempts - 1, 0), claimed_by = NULL, lease_expires_at = NULL
-            WHERE status = 'claimed' AND claimed_by = $1
-            """, [runnerID])
-    }
-
     /// When the next pending row falls due, if any (`nil` when nothing is pending).
     public func nextDueIn() async throws -> Duration? {
         let row = try await connection.query(

@@ -1,7 +1,7 @@
 /// Writes JSON strings without Foundation's encoder (one line per row, in a fixed key order).
-enum JSONText {
+public enum JSONText {
     /// `value` as a quoted JSON string, with quotes, backslashes and control characters escaped.
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -1,3 +1,4 @@
+import Distribution
 import Foundation
 import Logging
 import Synchronization
@@ -75,24 +76,8 @@ struct StderrLogHandler: LogHandler {
         return "{" + fields.joined(separator: ",") + "}"
     }
 
-    /// A JSON string literal with the characters JSON requires escaped.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (the same escaping as the JSONL export).
+    static func jsonString(_ text: String) -> String { JSONText.quoted(text) }
 
     /// UTC, ISO 8601 with milliseconds.
     static func timestamp() -> String {
