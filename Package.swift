@@ -20,21 +20,26 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, found with pkg-config, installed from Debian.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
-        // A small, safe Swift layer over libpq: connections, parameterised queries, COPY, transactions.
+        // Small pure helpers every module shares: the `asyncDo` scope, civil dates, JSON text, typed durations.
+        .target(name: "Support"),
+        // A small, safe Swift layer over libpq: connections, the connection pool (the one way to reach the
+        // database), the reconnect policy, parameterised queries, COPY, transactions.
         .target(
             name: "Postgres",
-            dependencies: ["CLibPQ", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLibPQ", "Support", .product(name: "Logging", package: "swift-log")]
         ),
         // Veriff's POST /v1/sessions: models, local validation, the HTTP client, HMAC signatures, redaction.
         .target(
             name: "VeriffAPI",
             dependencies: [
+                "Support",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,10 +67,11 @@ let package = Package(
             name: "RateLimiting",
             dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")]
         ),
-        // The queue table: migrations, claims, write-back, runs and attempts log, status.
+        // The owner of the queue's tables (session_queue, session_attempts, provisioner_runs, webhook_events):
+        // migrations, claims, write-back, rescue, plans, export and QR batches, imports, status, lifecycle.
         .target(
             name: "SessionQueue",
-            dependencies: ["Postgres", "VeriffAPI", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Postgres", "Support", "VeriffAPI", .product(name: "Logging", package: "swift-log")]
         ),
         // The provisioning run: claim, validate, limit, send, classify, write back.
         .target(
@@ -79,7 +85,7 @@ let package = Package(
         .target(
             name: "Distribution",
             dependencies: [
-                "SessionQueue", "VeriffAPI", "Postgres", "CQREncode",
+                "SessionQueue", "VeriffAPI", "Postgres", "Support", "CQREncode",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -98,19 +104,32 @@ let package = Package(
         .target(
             name: "Webhooks",
             dependencies: [
-                "HTTPServer", "SessionQueue", "Postgres", "VeriffAPI",
+                "HTTPServer", "SessionQueue", "Postgres", "Support", "VeriffAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        // The thin command-line front end.
+        // The thin command-line front end: one subcommand per verb, shared option groups, services for the
+        // long-running commands.
         .executableTarget(
             name: "provisioner",
             dependencies: [
                 "Postgres", "VeriffAPI", "VeriffStandIn", "RateLimiting", "SessionQueue", "Provisioning",
-                "Distribution", "HTTPServer", "Operations", "Webhooks",
+                "Distribution", "HTTPServer", "Operations", "Webhooks", "Support",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // A developer's tool, not shipped to operators: processes acquiring from the shared limiter (tests).
+        .executableTarget(
+            name: "limiter-probe",
+            dependencies: [
+                "Postgres", "RateLimiting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -120,22 +139,24 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Postgres", "SessionQueue", "VeriffStandIn",
+                "Postgres", "SessionQueue", "Support", "VeriffStandIn",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             path: "Tests/TestSupport"
         ),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(
             name: "VeriffAPITests",
             dependencies: [
-                "VeriffAPI", "VeriffStandIn", "TestSupport",
+                "VeriffAPI", "VeriffStandIn", "TestSupport", "Support",
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "RateLimitingTests", dependencies: ["RateLimiting", "TestSupport"]),
-        .testTarget(name: "SessionQueueTests", dependencies: ["SessionQueue", "Postgres", "TestSupport"]),
+        .testTarget(
+            name: "SessionQueueTests", dependencies: ["SessionQueue", "Postgres", "TestSupport", "VeriffAPI"]),
         .testTarget(
             name: "ProvisioningTests",
             dependencies: ["Provisioning", "SessionQueue", "VeriffStandIn", "TestSupport"]
@@ -144,7 +165,8 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "SessionQueue", "Postgres", "VeriffAPI", "VeriffStandIn", "HTTPServer", "TestSupport",
+                "Webhooks", "SessionQueue", "Postgres", "Support", "VeriffAPI", "VeriffStandIn", "HTTPServer",
+                "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

@@ -33,7 +33,7 @@ public struct AttemptClassifier: Sendable {
     ) -> (result: RowResult, signal: Signal) {
         var record = AttemptRecord(
             outcome: "", attemptNumber: row.attempts, startedAt: startedAt,
-            durationMilliseconds: attempt.duration.secondsValue * 1000, httpStatus: attempt.httpStatus)
+            durationMilliseconds: attempt.duration / .milliseconds(1), httpStatus: attempt.httpStatus)
         let outOfAttempts = row.attempts >= maxAttempts
         func retryOrGiveUp(code: String?, message: String, inDoubt: Bool) -> RowResult {
             if outOfAttempts {

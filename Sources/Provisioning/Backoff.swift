@@ -15,7 +15,7 @@ public struct Backoff: Sendable, Hashable {
     /// - Parameter generator: The source of randomness (seeded in tests).
     public func delay(attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         let ceiling = self.ceiling(attempt: attempt)
-        let nanoseconds = Double(ceiling.components.seconds) * 1e9 + Double(ceiling.components.attoseconds) / 1e9
+        let nanoseconds = ceiling / .nanoseconds(1)
         return .nanoseconds(Int64(Double.random(in: 0...nanoseconds, using: &generator)))
     }
 

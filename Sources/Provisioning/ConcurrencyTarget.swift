@@ -12,16 +12,16 @@ public struct ConcurrencyTarget: Sendable {
     ///   is `maximum` (the limiter holds the rate anyway; guessing low would stall the start when Veriff is slow).
     public init(maximum: Int, initialLatency: Duration? = nil) {
         self.maximum = max(1, maximum)
-        self.latencySeconds = initialLatency?.secondsValue
+        self.latencySeconds = initialLatency.map { $0 / .seconds(1) }
     }
 
     /// Folds one observed request duration into the latency estimate.
     public mutating func observe(_ duration: Duration) {
         guard let current = latencySeconds else {
-            latencySeconds = duration.secondsValue
+            latencySeconds = duration / .seconds(1)
             return
         }
-        latencySeconds = current + smoothing * (duration.secondsValue - current)
+        latencySeconds = current + smoothing * (duration / .seconds(1) - current)
     }
 
     /// The in-flight limit for a send rate: twice rate × latency (covering latency spikes), plus two, capped.
@@ -31,8 +31,4 @@ public struct ConcurrencyTarget: Sendable {
         guard needed.isFinite else { return maximum }
         return min(maximum, max(1, Int(needed.rounded(.up))))
     }
-}
-
-extension Duration {
-    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -34,36 +34,23 @@ public struct DryRunPlan: Sendable, Codable {
         _ connection: PostgresConnection, ratePerMinute: Double, limit: Int?, examples: Int = 20
     ) async throws -> DryRunPlan {
         var plan = DryRunPlan(ratePerMinute: ratePerMinute, minutesToFinish: 0)
-        plan.scheduledLater =
-            try await connection.query(
-                "SELECT count(*) AS n FROM session_queue WHERE status = 'pending' AND next_attempt_at > now()"
-            ).first?.decode("n") ?? 0
-        // Keyset pagination on (next_attempt_at, id); the timestamp travels as text so it round-trips exactly.
-        var after: (id: Int64, due: String)?
+        plan.scheduledLater = try await PendingRows.scheduledLaterCount(on: connection)
+        var cursor: PendingRows.Cursor?
         let budget = limit ?? Int.max
         pages: while plan.dueNow < budget {
-            // Claim order: next_attempt_at, id — keyset pagination keeps each page one index range scan.
-            let rows = try await connection.query(
-                """
-                SELECT id, next_attempt_at::text AS due, \(ClaimedRow.endUserColumns)
-                FROM session_queue
-                WHERE status = 'pending' AND next_attempt_at <= now()
-                  AND ($3 OR (next_attempt_at, id) > ($2::timestamptz, $1))
-                ORDER BY next_attempt_at, id LIMIT 2000
-                """, [after?.id ?? 0, after?.due ?? "epoch", after == nil])
+            let rows = try await PendingRows.duePage(on: connection, after: cursor, limit: 2000)
             if rows.isEmpty { break }
             for row in rows {
                 guard plan.dueNow < budget else { break pages }
                 plan.dueNow += 1
-                let id: Int64 = try row.decode("id")
-                after = (id, try row.decode("due"))
-                let violations = try ClaimedRow.endUser(from: row).normalized().violations()
+                cursor = row.cursor
+                let violations = row.endUser.normalized().violations()
                 if violations.isEmpty {
                     plan.valid += 1
                 } else {
                     plan.invalid += 1
                     if plan.invalidExamples.count < examples {
-                        plan.invalidExamples.append(InvalidRow(id: id, reason: violations.summary))
+                        plan.invalidExamples.append(InvalidRow(id: row.id, reason: violations.summary))
                     }
                 }
             }

@@ -29,12 +29,10 @@ extension ProvisioningRun {
             if buffer.count - next <= target / 2, remaining > 0 {
                 let want = min(target - (buffer.count - next), remaining)
                 guard
-                    let rows = await withDatabase(
-                        context.claims.connection,
-                        { try await context.claims.claim(limit: want, lease: configuration.lease) })
-                else {
-                    break
-                }
+                    let rows = await stoppingOnFailure({
+                        try await context.queue.claim(limit: want, lease: configuration.lease)
+                    })
+                else { break }
                 buffer.removeFirst(next)
                 next = 0
                 buffer += rows
@@ -49,7 +47,7 @@ extension ProvisioningRun {
                     continue
                 }
                 guard remaining > 0,
-                    let dueIn = await withDatabase(context.claims.connection, { try await context.claims.nextDueIn() }),
+                    let dueIn = await stoppingOnFailure({ try await context.queue.nextDueIn() }),
                     let dueIn, dueIn <= configuration.retryHorizon,
                     sendDeadline.map({ ContinuousClock.now + dueIn < $0 }) ?? true
                 else { break }
@@ -97,39 +95,31 @@ extension ProvisioningRun {
         let unsent = buffer[next...].map(\.id)
         if !unsent.isEmpty {
             context.state.update { $0.counts.released += unsent.count }
-            _ = await withDatabase(context.claims.connection) { try await context.claims.release(unsent) }
+            _ = await stoppingOnFailure { try await context.queue.release(unsent) }
         }
     }
 
-    /// Waits for a limiter slot. The shared limiter lives in PostgreSQL: when the database restarts it fails for a
-    /// moment, so failures are retried with backoff for up to ~30 s before the run stops (database unavailable).
-    /// - Returns: false when cancelled (a stop) or when the limiter kept failing.
+    /// Waits for a limiter slot. The shared limiter's statements ride out a database restart (the pool's reconnect
+    /// policy); when they still fail, the run stops (database unavailable).
+    /// - Returns: false when cancelled (a stop) or when the limiter failed.
     func acquireLimiterSlot() async -> Bool {
-        var delay = Duration.milliseconds(250)
-        var waited = Duration.zero
-        while true {
-            do {
-                try await limiter.acquire()
-                return true
-            } catch is CancellationError {
-                return false
-            } catch {
-                if Task.isCancelled { return false }
-                guard waited < .seconds(30) else {
-                    control.requestStop(.databaseUnavailable("the shared rate limiter failed: \(error)"))
-                    return false
-                }
-                logger.warning("the shared rate limiter failed; retrying", metadata: ["error": "\(error)"])
-                do { try await Task.sleep(for: delay) } catch { return false }
-                waited += delay
-                delay = min(delay * 2, .seconds(5))
+        do {
+            try await limiter.acquire()
+            return true
+        } catch is CancellationError {
+            return false
+        } catch {
+            if !Task.isCancelled {
+                logger.error("the rate limiter failed", metadata: ["error": "\(error)"])
+                control.requestStop(.databaseUnavailable("the shared rate limiter failed: \(error)"))
             }
+            return false
         }
     }
 
     /// Rows to hold claimed: `claimAhead` of sending at the current rate, at least one, at most `maxClaimBuffer`.
     func claimTarget(ratePerMinute: Double) -> Int {
-        let ahead = ratePerMinute / 60 * configuration.claimAhead.secondsValue
+        let ahead = ratePerMinute / 60 * (configuration.claimAhead / .seconds(1))
         guard ahead.isFinite else { return configuration.maxClaimBuffer }
         return min(configuration.maxClaimBuffer, max(1, Int(ahead.rounded(.up))))
     }
@@ -139,25 +129,15 @@ extension ProvisioningRun {
         context.resultSink.yield(.result(result))
     }
 
-    /// Runs a database operation, reconnecting and retrying for up to ~30 s when the connection is lost. On final
-    /// failure it asks the run to stop (database unavailable) and returns nil.
-    func withDatabase<T>(_ connection: PostgresConnection, _ operation: () async throws -> T) async -> T? {
-        var delay = Duration.milliseconds(250)
-        var waited = Duration.zero
-        while true {
-            do {
-                return try await operation()
-            } catch let error as PostgresError where error.isConnectionProblem && waited < .seconds(30) {
-                logger.warning("database connection lost; reconnecting", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: delay)
-                waited += delay
-                delay = min(delay * 2, .seconds(5))
-                _ = try? await connection.reconnect()
-            } catch {
-                logger.error("database operation failed", metadata: ["error": "\(error)"])
-                control.requestStop(.databaseUnavailable("\(error)"))
-                return nil
-            }
+    /// Runs a queue operation (already retried by the queue's reconnect policy). When it still fails, asks the run
+    /// to stop (database unavailable) and returns nil.
+    func stoppingOnFailure<T>(_ operation: () async throws -> T) async -> T? {
+        do {
+            return try await operation()
+        } catch {
+            logger.error("database operation failed", metadata: ["error": "\(error)"])
+            control.requestStop(.databaseUnavailable("\(error)"))
+            return nil
         }
     }
 }

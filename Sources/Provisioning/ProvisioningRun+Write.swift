@@ -17,8 +17,8 @@ extension ProvisioningRun {
             pending.removeAll(keepingCapacity: true)
             lastFlush = ContinuousClock.now
             if !batch.isEmpty {
-                let written = await withDatabase(context.writes.connection) {
-                    try await context.writes.record(batch, runID: context.runID)
+                let written = await stoppingOnFailure {
+                    try await context.queue.record(batch, runID: context.runID)
                 }
                 if written == nil {
                     // The rows stay `claimed` in the database; the next run rescues them as in doubt.
@@ -29,8 +29,8 @@ extension ProvisioningRun {
             if ContinuousClock.now - lastRenewal >= renewEvery {
                 lastRenewal = ContinuousClock.now
                 let counts = context.state.counts
-                _ = await withDatabase(context.writes.connection) {
-                    try await context.writes.renewLeases(lease: configuration.lease)
+                _ = await stoppingOnFailure {
+                    try await context.queue.renewLeases(lease: configuration.lease)
                     try await context.runLog.heartbeat(runID: context.runID, counts: counts)
                 }
             }
@@ -61,14 +61,14 @@ extension ProvisioningRun {
             let snapshot = context.state.update { state -> RunProgress in
                 let done = state.counts.provisioned + state.counts.failed + state.counts.invalid + state.counts.held
                 let total = max(context.total + state.counts.rescued, done)
-                let sentPerMinute = Double(state.sent - lastSent) / elapsed.secondsValue * 60
+                let sentPerMinute = Double(state.sent - lastSent) / (elapsed / .seconds(1)) * 60
                 lastSent = state.sent
                 let left = Double(total - done)
                 return RunProgress(
                     done: done, total: total, sent: state.sent, inFlight: state.inFlight, counts: state.counts,
                     sentPerMinute: sentPerMinute, ratePerMinute: rate,
                     etaSeconds: rate > 0 && rate.isFinite ? left / rate * 60 : nil,
-                    elapsedSeconds: (ContinuousClock.now - context.started).secondsValue)
+                    elapsedSeconds: (ContinuousClock.now - context.started) / .seconds(1))
             }
             onProgress(snapshot)
         }

@@ -17,7 +17,7 @@ import VeriffAPI
 /// PostgreSQL. A stop (signal, deadline, fatal answer, open breaker) cancels only the dispatcher: in-flight requests
 /// get `stopGracePeriod` to finish, everything is written back, and unsent claims are released.
 public struct ProvisioningRun: Sendable {
-    let conninfo: String
+    let pool: PostgresConnectionPool
     let sender: any SessionSender
     let limiter: any SendRateLimiter
     let configuration: RunConfiguration
@@ -27,7 +27,7 @@ public struct ProvisioningRun: Sendable {
     let onProgress: (@Sendable (RunProgress) -> Void)?
 
     /// - Parameters:
-    ///   - conninfo: The database (libpq connection string; "" for the PG* environment).
+    ///   - pool: The queue's database (the run leases at most three connections: claims, write-back, limiter).
     ///   - sender: Who creates sessions (the `VeriffClient`).
     ///   - limiter: The cap (shared through PostgreSQL in production).
     ///   - configuration: Limits, attempts, timings.
@@ -35,11 +35,12 @@ public struct ProvisioningRun: Sendable {
     ///   - progressInterval: How often `onProgress` is called.
     ///   - onProgress: Receives snapshots while the run works.
     public init(
-        conninfo: String, sender: any SessionSender, limiter: any SendRateLimiter, configuration: RunConfiguration,
+        pool: PostgresConnectionPool, sender: any SessionSender, limiter: any SendRateLimiter,
+        configuration: RunConfiguration,
         control: RunControl = RunControl(), logger: Logger, progressInterval: Duration = .seconds(10),
         onProgress: (@Sendable (RunProgress) -> Void)? = nil
     ) {
-        self.conninfo = conninfo
+        self.pool = pool
         self.sender = sender
         self.limiter = limiter
         self.configuration = configuration
@@ -54,46 +55,23 @@ public struct ProvisioningRun: Sendable {
     /// - Throws: ``PostgresError`` when the database cannot be reached at the start (nothing was changed).
     public func run() async throws -> RunSummary {
         let started = ContinuousClock.now
-        let claimConnection = try await PostgresConnection.connect(conninfo, logger: logger)
-        let writeConnection: PostgresConnection
-        do {
-            writeConnection = try await PostgresConnection.connect(conninfo, logger: logger)
-        } catch {
-            await claimConnection.close()
-            throw error
-        }
-        do {
-            let summary = try await run(
-                claimConnection: claimConnection, writeConnection: writeConnection, started: started)
-            await claimConnection.close()
-            await writeConnection.close()
-            return summary
-        } catch {
-            await claimConnection.close()
-            await writeConnection.close()
-            throw error
-        }
-    }
-
-    private func run(
-        claimConnection: PostgresConnection, writeConnection: PostgresConnection, started: ContinuousClock.Instant
-    ) async throws -> RunSummary {
-        let claims = QueueStore(connection: claimConnection, runnerID: configuration.runnerID)
-        let writes = QueueStore(connection: writeConnection, runnerID: configuration.runnerID)
-        let runLog = RunLog(connection: writeConnection)
-        let runID = try await runLog.start(
+        let queue = QueueStore(pool: pool, runnerID: configuration.runnerID)
+        let runLog = RunLog(pool: pool)
+        // The first statement is not retried: a database that is down at the start ends the run at once, nothing
+        // changed. Later statements ride out a restart (the queue's and the log's reconnect policy).
+        let runID = try await RunLog(pool: pool, reconnect: nil).start(
             runnerID: configuration.runnerID, host: configuration.host, pid: configuration.pid,
             capPerMinute: await limiter.currentRatePerMinute)
-        try await claims.expireLeasesOfDeadLocalRunners(host: configuration.host) { pid in
+        try await queue.expireLeasesOfDeadLocalRunners(host: configuration.host) { pid in
             kill(pid_t(pid), 0) == 0 || errno == EPERM
         }
-        let rescued = try await claims.rescueExpiredLeases(hold: configuration.holdInDoubt, runID: runID)
+        let rescued = try await queue.rescueExpiredLeases(hold: configuration.holdInDoubt, runID: runID)
         if rescued > 0 {
             logger.warning(
                 "rescued rows whose runner stopped without recording an answer; they are marked in doubt",
                 metadata: ["rows.rescued": "\(rescued)"])
         }
-        let total = try await claims.dueCount()
+        let total = try await queue.dueCount()
         let state = RunState(
             concurrency: ConcurrencyTarget(maximum: configuration.maxConcurrency), breaker: configuration.circuitBreaker
         )
@@ -105,7 +83,7 @@ public struct ProvisioningRun: Sendable {
         let (results, resultSink) = AsyncStream<WriterInput>.makeStream()
         let (launches, launchSink) = AsyncStream<ClaimedRow>.makeStream()
         let context = Context(
-            claims: claims, writes: writes, runLog: runLog, runID: runID, state: state, resultSink: resultSink,
+            queue: queue, runLog: runLog, runID: runID, state: state, resultSink: resultSink,
             started: started, total: total)
 
         await withTaskGroup(of: Void.self) { group in
@@ -128,15 +106,13 @@ public struct ProvisioningRun: Sendable {
         let counts = state.counts
         let outcome = Self.outcome(for: control.stopReason, counts: counts)
         let message = Self.message(for: control.stopReason)
-        let pendingLeft = try? await claims.connection.query(
-            "SELECT count(*) AS n FROM session_queue WHERE status = 'pending'"
-        ).first?.decode("n", as: Int.self)
+        let pendingLeft = try? await queue.pendingCount()
         do {
             try await runLog.finish(runID: runID, outcome: outcome, counts: counts, message: message)
         } catch {
             logger.error("could not record the end of the run", metadata: ["error": "\(error)"])
         }
-        let seconds = (ContinuousClock.now - started).secondsValue
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
         return RunSummary(
             runID: runID, outcome: outcome, counts: counts, seconds: seconds,
             sentPerMinute: state.achievedPerMinute,
@@ -174,8 +150,7 @@ enum WriterInput: Sendable {
 
 /// Everything the parts of one run share.
 struct Context: Sendable {
-    let claims: QueueStore
-    let writes: QueueStore
+    let queue: QueueStore
     let runLog: RunLog
     let runID: Int64
     let state: RunState

@@ -44,9 +44,7 @@ final class RunState: Sendable {
     var achievedPerMinute: Double {
         values.withLock { state in
             guard let first = state.firstSend, let last = state.lastSend, state.sent > 1, last > first else { return 0 }
-            let seconds =
-                Double((last - first).components.seconds) + Double((last - first).components.attoseconds) / 1e18
-            return Double(state.sent - 1) / seconds * 60
+            return Double(state.sent - 1) / ((last - first) / .seconds(1)) * 60
         }
     }
 

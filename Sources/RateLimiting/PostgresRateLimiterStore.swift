@@ -1,45 +1,37 @@
-import Logging
 import Postgres
 
 /// A limiter store in PostgreSQL: one `rate_limiter_state` row per key, changed only by the functions of
 /// `sql/002_rate_limiter.sql`, timed by the database server's clock.
 ///
-/// Owns its own connection (never the run's, so a long claim query cannot delay a send slot) and reconnects once
-/// when the connection was lost. Each call is one statement: no lock outlives it, so a runner that dies holds
-/// nothing.
-public actor PostgresRateLimiterStore: RateLimiterStore {
-    private let conninfo: String
+/// Each call is one statement on a pooled connection (a run's pool has room for it beside the claims and the
+/// write-back, so a long claim query cannot delay a send slot), retried under the pool's reconnect policy when the
+/// connection was lost (a reservation repeated after a lost answer only wastes slots; a repeated pause does not cut
+/// the rate twice). No lock outlives a statement, so a runner that dies holds nothing.
+public struct PostgresRateLimiterStore: RateLimiterStore {
+    private let pool: PostgresConnectionPool
     private let key: String
     private let configuration: RateLimitConfiguration
-    private let logger: Logger
-    private let connection: PostgresConnection
+    private let reconnect: ReconnectPolicy
 
-    public nonisolated var reservesInBatches: Bool { true }
-    public nonisolated let pauseCheckInterval: Duration?
+    public var reservesInBatches: Bool { true }
+    public let pauseCheckInterval: Duration?
 
-    /// Connects to the database that holds the shared state.
     /// - Parameters:
-    ///   - conninfo: a libpq connection string ("" for the PG* environment variables).
+    ///   - pool: the database that holds the shared state.
     ///   - key: the limiter key: one per Veriff integration (not the API key itself, which is a secret).
     ///   - configuration: the limiter's parameters; every runner sharing the key must use the same.
     ///   - pauseCheckInterval: how old this runner's knowledge of another runner's pause may be when it sends.
-    ///   - logger: where reconnections are logged.
-    /// - Throws: `PostgresError` when the database cannot be reached.
+    ///   - reconnect: how a statement whose connection was lost is retried. Defaults to
+    ///     ``ReconnectPolicy/standard``.
     public init(
-        conninfo: String, key: String, configuration: RateLimitConfiguration,
-        pauseCheckInterval: Duration = .milliseconds(50), logger: Logger
-    ) async throws {
-        self.conninfo = conninfo
+        pool: PostgresConnectionPool, key: String, configuration: RateLimitConfiguration,
+        pauseCheckInterval: Duration = .milliseconds(50), reconnect: ReconnectPolicy = .standard
+    ) {
+        self.pool = pool
         self.key = key
         self.configuration = configuration
         self.pauseCheckInterval = pauseCheckInterval
-        self.logger = logger
-        self.connection = try await PostgresConnection.connect(conninfo, logger: logger)
-    }
-
-    /// Closes the connection.
-    public func close() async {
-        await connection.close()
+        self.reconnect = reconnect
     }
 
     public func reserve(count: Int) async throws -> SlotReservation {
@@ -90,16 +82,8 @@ public actor PostgresRateLimiterStore: RateLimiterStore {
         return Int(try rows.first?.decode("rate_limited_total", as: Int64.self) ?? 0)
     }
 
-    /// Runs one statement, reconnecting once if the connection was lost (a reservation repeated after a lost
-    /// answer only wastes slots; a repeated pause does not cut the rate twice).
     private func query(_ sql: String, _ parameters: [any PostgresEncodable]) async throws -> [PostgresRow] {
-        do {
-            return try await connection.query(sql, parameters)
-        } catch let error as PostgresError where error.isConnectionProblem {
-            logger.warning("Rate limiter lost its database connection; reconnecting", metadata: ["error": "\(error)"])
-            try await connection.reconnect()
-            return try await connection.query(sql, parameters)
-        }
+        try await pool.query(sql, parameters, retrying: reconnect)
     }
 
     private static func microseconds(_ duration: Duration) -> Int64 {

@@ -20,7 +20,7 @@ public struct QueueStatus: Sendable, Codable {
         public var message: String?
     }
 
-    /// Row counts by status (`pending`, `claimed`, `provisioned`, `failed`, `invalid`, `held`), zeros included.
+    /// Row counts by status (every ``QueueRowStatus``, by its raw value), zeros included.
     public var byStatus: [String: Int]
     /// Rows flagged in doubt: a request may have created a session whose answer was lost.
     public var inDoubt: Int
@@ -36,8 +36,7 @@ public struct QueueStatus: Sendable, Codable {
     /// Reads the status.
     /// - Parameter runs: How many recent runs to include.
     public static func read(_ connection: PostgresConnection, runs: Int = 5) async throws -> QueueStatus {
-        var byStatus = Dictionary(
-            uniqueKeysWithValues: ["pending", "claimed", "provisioned", "failed", "invalid", "held"].map { ($0, 0) })
+        var byStatus = Dictionary(uniqueKeysWithValues: QueueRowStatus.allCases.map { ($0.rawValue, 0) })
         for row in try await connection.query("SELECT status, count(*) AS n FROM session_queue GROUP BY status") {
             byStatus[try row.decode("status")] = try row.decode("n")
         }

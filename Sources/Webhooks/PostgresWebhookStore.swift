@@ -2,16 +2,13 @@ import Logging
 import Postgres
 import SessionQueue
 
-/// Records webhooks in PostgreSQL through ``SessionLifecycle/record(_:on:)``, on a small pool of connections.
-public final class PostgresWebhookStore: WebhookStore {
-    private let pool: ConnectionPool
+/// Records webhooks in PostgreSQL through ``SessionLifecycle/record(_:on:)``, on the receiver's connection pool.
+public struct PostgresWebhookStore: WebhookStore {
+    private let pool: PostgresConnectionPool
 
-    /// - Parameters:
-    ///   - conninfo: A libpq connection string; empty for libpq's defaults (`PG*` variables).
-    ///   - connections: The most connections used at once. Defaults to 4.
-    ///   - logger: For connection events.
-    public init(conninfo: String, connections: Int = 4, logger: Logger) {
-        self.pool = ConnectionPool(conninfo: conninfo, maximum: connections, logger: logger)
+    /// - Parameter pool: The queue's database; each webhook uses one connection for its transaction.
+    public init(pool: PostgresConnectionPool) {
+        self.pool = pool
     }
 
     public func record(_ event: LifecycleEvent) async throws -> LifecycleResult {
@@ -21,22 +18,11 @@ public final class PostgresWebhookStore: WebhookStore {
     }
 
     public func isHealthy() async -> Bool {
-        do {
-            return try await pool.withConnection { connection in
-                try await connection.query("SELECT 1 AS ok").count == 1
-            }
-        } catch {
-            return false
-        }
-    }
-
-    /// Closes the idle connections. Call after the server has stopped.
-    public func close() async {
-        await pool.close()
+        (try? await pool.query("SELECT 1 AS ok").count == 1) ?? false
     }
 }
 
-/// Runs `body` with a store and always closes its connections.
+/// Runs `body` with a store on a pool of its own, and always closes the pool's connections.
 ///
 /// - Parameters:
 ///   - conninfo: A libpq connection string.
@@ -47,13 +33,7 @@ public final class PostgresWebhookStore: WebhookStore {
 public func withPostgresWebhookStore<Result: Sendable>(
     conninfo: String, connections: Int = 4, logger: Logger, _ body: (PostgresWebhookStore) async throws -> Result
 ) async throws -> Result {
-    let store = PostgresWebhookStore(conninfo: conninfo, connections: connections, logger: logger)
-    do {
-        let result = try await body(store)
-        await store.close()
-        return result
-    } catch {
-        await store.close()
-        throw error
+    try await PostgresConnectionPool.withPool(conninfo: conninfo, maximum: connections, logger: logger) { pool in
+        try await body(PostgresWebhookStore(pool: pool))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension WebhookSecret {
     /// Reads the shared secret from `file` when given (it wins), else from `VERIFF_SHARED_SECRET`.
@@ -6,7 +7,7 @@ extension WebhookSecret {
     /// - Parameters:
     ///   - environment: Usually `ProcessInfo.processInfo.environment`.
     ///   - file: `--shared-secret-file PATH`, if given.
-    /// - Throws: ``WebhookConfigurationError`` naming the variable or file.
+    /// - Throws: ``ConfigurationError`` naming the variable or file.
     public static func fromEnvironment(_ environment: [String: String], file: String? = nil) throws -> WebhookSecret {
         if let file {
             let data: Data
@@ -14,14 +15,14 @@ extension WebhookSecret {
                 data = try Data(contentsOf: URL(fileURLWithPath: file))
             } catch {
                 let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-                throw WebhookConfigurationError.sharedSecretFileUnreadable(path: file, reason: reason)
+                throw ConfigurationError.sharedSecretFileUnreadable(path: file, reason: reason)
             }
             let secret = WebhookSecret(String(decoding: data, as: UTF8.self))
-            guard !secret.secret.isEmpty else { throw WebhookConfigurationError.sharedSecretFileEmpty(path: file) }
+            guard !secret.secret.isEmpty else { throw ConfigurationError.sharedSecretFileEmpty(path: file) }
             return secret
         }
         let secret = WebhookSecret(environment["VERIFF_SHARED_SECRET"] ?? "")
-        guard !secret.secret.isEmpty else { throw WebhookConfigurationError.missingSharedSecret }
+        guard !secret.secret.isEmpty else { throw ConfigurationError.missingSharedSecret }
         return secret
     }
 }
@@ -29,40 +30,40 @@ extension WebhookSecret {
 extension WebhookConfiguration {
     /// Splits `HOST:PORT` (`[v6]:PORT` for IPv6) into its parts.
     ///
-    /// - Throws: ``WebhookConfigurationError/badListenAddress(_:)``.
+    /// - Throws: ``ConfigurationError/badListenAddress(_:)``.
     public static func parseListenAddress(_ value: String) throws -> (host: String, port: Int) {
         let host: Substring
         let port: Substring
         if value.hasPrefix("[") {
             guard let close = value.firstIndex(of: "]"), value[value.index(after: close)...].hasPrefix(":") else {
-                throw WebhookConfigurationError.badListenAddress(value)
+                throw ConfigurationError.badListenAddress(value)
             }
             host = value[value.index(after: value.startIndex)..<close]
             port = value[value.index(close, offsetBy: 2)...]
         } else {
             guard let colon = value.lastIndex(of: ":"), !value[..<colon].contains(":") else {
-                throw WebhookConfigurationError.badListenAddress(value)
+                throw ConfigurationError.badListenAddress(value)
             }
             host = value[..<colon]
             port = value[value.index(after: colon)...]
         }
         guard !host.isEmpty, let number = Int(port), (0...65_535).contains(number) else {
-            throw WebhookConfigurationError.badListenAddress(value)
+            throw ConfigurationError.badListenAddress(value)
         }
         return (String(host), number)
     }
 
     /// Checks that every path starts with `/` and that they differ.
     ///
-    /// - Throws: ``WebhookConfigurationError/badPath(_:)``.
+    /// - Throws: ``ConfigurationError/badPath(_:)``.
     public func validatePaths() throws {
         for (name, path) in [("decision", decisionPath), ("event", eventPath), ("health", healthPath)] {
             guard path.hasPrefix("/"), !path.contains("?"), !path.contains(where: \.isWhitespace) else {
-                throw WebhookConfigurationError.badPath("the \(name) path must start with / (no query): \(path)")
+                throw ConfigurationError.badPath("the \(name) path must start with / (no query): \(path)")
             }
         }
         guard Set([decisionPath, eventPath, healthPath]).count == 3 else {
-            throw WebhookConfigurationError.badPath("the decision, event and health paths must differ")
+            throw ConfigurationError.badPath("the decision, event and health paths must differ")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SessionQueue
 
 /// The process exit statuses, one per way a run can end (listed in README.md, "Exit codes").
 enum ExitStatus {
@@ -16,4 +17,18 @@ enum ExitStatus {
     static let fatalAPIAnswer = ExitCode(77)
     /// Stopped by SIGINT/SIGTERM after writing everything back.
     static let interrupted = ExitCode(130)
+}
+
+extension ExitStatus {
+    /// The exit status of a run that ended this way.
+    static func forOutcome(_ outcome: RunLog.Outcome) -> ExitCode {
+        switch outcome {
+        case .completed, .running: success
+        case .rowsFailed: rowsFailed
+        case .interrupted: interrupted
+        case .fatalAPIAnswer: fatalAPIAnswer
+        case .veriffUnavailable: veriffUnavailable
+        case .databaseUnavailable, .crashed: databaseUnavailable
+        }
+    }
 }

@@ -20,7 +20,6 @@ struct Provisioner: AsyncParsableCommand {
             RenewCommand.self,
             CheckCommand.self,
             MockVeriffCommand.self,
-            LimiterProbeCommand.self,
         ]
     )
 }

@@ -35,7 +35,7 @@ struct DistributionCLITests {
                 let noDatabase = try await Self.run(
                     ["enqueue", good], "host=127.0.0.1 port=1 user=x password=hunter2 connect_timeout=2")
                 #expect(noDatabase.status == 75)
-                #expect(noDatabase.stderr.hasPrefix("cannot connect to PostgreSQL"))
+                #expect(noDatabase.stderr.hasPrefix("error: PostgreSQL unavailable at 127.0.0.1:1"))
                 #expect(!noDatabase.stderr.contains("hunter2"))
             }
         }

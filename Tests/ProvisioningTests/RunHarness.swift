@@ -46,11 +46,13 @@ enum RunHarness {
             configuration: RateLimitConfiguration(cap: ratePerMinute, headroom: 0), clock: ContinuousClock(),
             logger: .test)
         let frozen = configuration
-        return try await withVeriffClient(veriff, maximumConnections: 64) { client in
-            try await ProvisioningRun(
-                conninfo: conninfo, sender: client, limiter: limiter, configuration: frozen, control: control,
-                logger: .test
-            ).run()
+        return try await TestDatabase.withPool(conninfo) { pool in
+            try await withVeriffClient(veriff, maximumConnections: 64) { client in
+                try await ProvisioningRun(
+                    pool: pool, sender: client, limiter: limiter, configuration: frozen, control: control,
+                    logger: .test
+                ).run()
+            }
         }
     }
 

@@ -5,25 +5,27 @@ import Testing
 
 @Suite("Three limiter processes sharing one database", .timeLimit(.minutes(2)))
 struct LimiterProcessesTests {
-    /// The `provisioner` executable built beside the test bundle.
+    /// The `limiter-probe` developer tool built beside the test bundle.
     private func executable() throws -> String {
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("provisioner") }
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("limiter-probe") }
         return try #require(
             candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "build the provisioner product first (swift build --build-tests builds it)"
+            "build the limiter-probe tool first (swift build --build-tests builds it)"
         ).path
     }
 
-    @Test("Three `provisioner limiter-probe` processes at 120 per 10 s: no window over the cap, ≥ 97% of it used")
+    @Test("Three `limiter-probe` processes at 120 per 10 s: no window over the cap, ≥ 97% of it used")
     func threeProcesses() async throws {
         let executable = try executable()
         try await TestDatabase.withFresh { conninfo in
             let arguments = [
-                "limiter-probe", "--database-url", conninfo, "--key", "integration-p", "--rate", "120",
-                "--window-seconds", "10", "--senders", "4", "--seconds", "25",
+                "--key", "integration-p", "--rate", "120", "--window-seconds", "10", "--senders", "4", "--seconds",
+                "25",
             ]
-            let children = try (0..<3).map { _ in try ChildProcess.spawn(executable, arguments) }
+            let children = try (0..<3).map { _ in
+                try ChildProcess.spawn(executable, arguments, environment: ["DATABASE_URL": conninfo])
+            }
             var perProcess: [[Duration]] = []
             for child in children {
                 let status = await child.wait()

@@ -11,14 +11,8 @@ struct PostgresRateLimiterStoreTests {
         _ body: (PostgresRateLimiterStore, String) async throws -> Void
     ) async throws {
         try await TestDatabase.withFresh { conninfo in
-            let store = try await PostgresRateLimiterStore(
-                conninfo: conninfo, key: key, configuration: configuration, logger: .test)
-            do {
-                try await body(store, conninfo)
-                await store.close()
-            } catch {
-                await store.close()
-                throw error
+            try await TestDatabase.withPool(conninfo) { pool in
+                try await body(PostgresRateLimiterStore(pool: pool, key: key, configuration: configuration), conninfo)
             }
         }
     }
@@ -58,10 +52,10 @@ struct PostgresRateLimiterStoreTests {
     func keysAreIndependent() async throws {
         try await Self.withStore(key: "integration-x") { store, conninfo in
             _ = try await store.pause(for: .seconds(30))
-            let other = try await PostgresRateLimiterStore(
-                conninfo: conninfo, key: "integration-y", configuration: .tier(.enterprise), logger: .test)
-            let slots = try await other.reserve(count: 1)
-            await other.close()
+            let slots = try await TestDatabase.withPool(conninfo) { pool in
+                try await PostgresRateLimiterStore(pool: pool, key: "integration-y", configuration: .tier(.enterprise))
+                    .reserve(count: 1)
+            }
             #expect(slots.pauseEpoch == 0 && slots.start == slots.now)
         }
     }

@@ -38,11 +38,11 @@ struct PostgresRateLimiterTests {
     ) async throws -> (times: [Duration], statistics: [RateLimiterStatistics]) {
         let times = SendTimes()
         var limiters: [RateLimiter<ContinuousClock>] = []
-        var stores: [PostgresRateLimiterStore] = []
+        var pools: [PostgresConnectionPool] = []
         for _ in 0..<runners {
-            let store = try await PostgresRateLimiterStore(
-                conninfo: conninfo, key: key, configuration: configuration, logger: logger)
-            stores.append(store)
+            let pool = PostgresConnectionPool(conninfo: conninfo, maximum: 2, logger: logger)
+            pools.append(pool)
+            let store = PostgresRateLimiterStore(pool: pool, key: key, configuration: configuration)
             limiters.append(RateLimiter(configuration: configuration, store: store, clock: .continuous, logger: logger))
         }
         let all = limiters
@@ -62,7 +62,7 @@ struct PostgresRateLimiterTests {
         }
         var statistics: [RateLimiterStatistics] = []
         for limiter in limiters { statistics.append(await limiter.statistics) }
-        for store in stores { await store.close() }
+        for pool in pools { await pool.close() }
         return (times.sorted, statistics)
     }
 
@@ -118,10 +118,9 @@ struct PostgresRateLimiterTests {
     }
 
     static func rateLimitedTotal(conninfo: String, key: String) async throws -> Int {
-        let store = try await PostgresRateLimiterStore(
-            conninfo: conninfo, key: key, configuration: .tier(.enterprise), logger: logger)
-        let total = try await store.rateLimitedTotal()
-        await store.close()
-        return total
+        try await TestDatabase.withPool(conninfo) { pool in
+            try await PostgresRateLimiterStore(pool: pool, key: key, configuration: .tier(.enterprise))
+                .rateLimitedTotal()
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import SessionQueue
+import Support
 
 /// Private databases for tests, created in the cluster that `scripts/test` starts.
 public enum TestDatabase {
@@ -51,13 +52,19 @@ public enum TestDatabase {
         async throws -> T
     {
         let connection = try await PostgresConnection.connect(conninfo, logger: .test)
-        do {
-            let value = try await body(connection)
+        return try await asyncDo {
+            try await body(connection)
+        } finally: { _ in
             await connection.close()
-            return value
-        } catch {
-            await connection.close()
-            throw error
+        }
+    }
+
+    /// Runs `body` with a connection pool of `maximum` connections, closed afterwards.
+    public static func withPool<T: Sendable>(
+        _ conninfo: String, maximum: Int = 4, _ body: (PostgresConnectionPool) async throws -> T
+    ) async throws -> T {
+        try await PostgresConnectionPool.withPool(conninfo: conninfo, maximum: maximum, logger: .test) { pool in
+            try await body(pool)
         }
     }
 }

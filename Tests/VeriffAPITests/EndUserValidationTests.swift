@@ -1,3 +1,4 @@
+import Support
 import Testing
 import VeriffAPI
 
@@ -139,7 +140,7 @@ struct EndUserValidationTests {
 
     @Test("the date rule honours the given day")
     func today() {
-        #expect(EndUser.isRealDate("2024-05-01", today: (2024, 5, 1)))
-        #expect(!EndUser.isRealDate("2024-05-02", today: (2024, 5, 1)))
+        #expect(EndUser.isRealDate("2024-05-01", today: CivilDate(year: 2024, month: 5, day: 1)))
+        #expect(!EndUser.isRealDate("2024-05-02", today: CivilDate(year: 2024, month: 5, day: 1)))
     }
 }

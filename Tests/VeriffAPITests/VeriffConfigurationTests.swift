@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 import VeriffAPI
 
@@ -38,18 +39,18 @@ struct VeriffConfigurationTests {
 
     @Test("clear errors: no key, unreadable or empty key file")
     func keyErrors() throws {
-        #expect(throws: VeriffConfigurationError.missingAPIKey) {
+        #expect(throws: ConfigurationError.missingAPIKey) {
             try VeriffConfiguration.fromEnvironment(["VERIFF_API_KEY": "  "])
         }
         let missing = "/nonexistent/veriff-key"
-        let error = #expect(throws: VeriffConfigurationError.self) {
+        let error = #expect(throws: ConfigurationError.self) {
             try VeriffConfiguration.fromEnvironment([:], apiKeyFile: missing)
         }
         #expect(error?.message.contains(missing) == true)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("veriff-empty-\(UUID().uuidString)")
         try Data("\n \n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        #expect(throws: VeriffConfigurationError.apiKeyFileEmpty(path: file.path)) {
+        #expect(throws: ConfigurationError.apiKeyFileEmpty(path: file.path)) {
             try VeriffConfiguration.fromEnvironment([:], apiKeyFile: file.path)
         }
     }
@@ -68,7 +69,7 @@ struct VeriffConfigurationTests {
         case .success: #expect(accepted)
         case .failure(let error):
             #expect(!accepted, "\(error)")
-            #expect(error as? VeriffConfigurationError == .insecureURL("", ""))
+            #expect(error as? ConfigurationError == .insecureURL("", ""))
         }
     }
 
@@ -80,14 +81,14 @@ struct VeriffConfigurationTests {
         ]
     )
     func malformed(url: String) {
-        #expect(throws: VeriffConfigurationError.malformedURL("", "", reason: "")) {
+        #expect(throws: ConfigurationError.malformedURL("", "", reason: "")) {
             try VeriffConfiguration.fromEnvironment(["VERIFF_API_KEY": Self.key], baseURL: url)
         }
     }
 
     @Test("a non-https default callback is refused before any request")
     func callback() {
-        #expect(throws: VeriffConfigurationError.invalidCallback("")) {
+        #expect(throws: ConfigurationError.invalidCallback("")) {
             try VeriffConfiguration.fromEnvironment(
                 ["VERIFF_API_KEY": Self.key, "VERIFF_CALLBACK_URL": "http://example.com"]
             )

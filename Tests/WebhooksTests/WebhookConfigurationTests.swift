@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Testing
 import VeriffAPI
 import Webhooks
@@ -11,7 +12,7 @@ struct WebhookConfigurationTests {
         #expect(try WebhookConfiguration.parseListenAddress("0.0.0.0:0") == ("0.0.0.0", 0))
         #expect(try WebhookConfiguration.parseListenAddress("[::1]:9000") == ("::1", 9000))
         for bad in ["8088", ":8088", "host:", "host:99999", "::1:80", "[::1]80", "host:port"] {
-            #expect(throws: WebhookConfigurationError.self, "\(bad)") {
+            #expect(throws: ConfigurationError.self, "\(bad)") {
                 try WebhookConfiguration.parseListenAddress(bad)
             }
         }
@@ -22,9 +23,9 @@ struct WebhookConfigurationTests {
         var configuration = WebhookConfiguration(sharedSecret: WebhookSecret("s"), apiKey: APIKey("k"))
         try configuration.validatePaths()
         configuration.eventPath = "webhooks/event"
-        #expect(throws: WebhookConfigurationError.self) { try configuration.validatePaths() }
+        #expect(throws: ConfigurationError.self) { try configuration.validatePaths() }
         configuration.eventPath = configuration.decisionPath
-        #expect(throws: WebhookConfigurationError.self) { try configuration.validatePaths() }
+        #expect(throws: ConfigurationError.self) { try configuration.validatePaths() }
     }
 
     @Test("the shared secret comes from the file first, else the variable, and is never shown")
@@ -35,14 +36,14 @@ struct WebhookConfigurationTests {
         let environment = ["VERIFF_SHARED_SECRET": "from-env"]
         #expect(try WebhookSecret.fromEnvironment(environment, file: path).secret == "from-file")
         #expect(try WebhookSecret.fromEnvironment(environment).secret == "from-env")
-        #expect(throws: WebhookConfigurationError.missingSharedSecret) {
+        #expect(throws: ConfigurationError.missingSharedSecret) {
             try WebhookSecret.fromEnvironment(["VERIFF_SHARED_SECRET": "  "])
         }
-        #expect(throws: WebhookConfigurationError.self) {
+        #expect(throws: ConfigurationError.self) {
             try WebhookSecret.fromEnvironment([:], file: path + ".missing")
         }
         try Data("\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: WebhookConfigurationError.sharedSecretFileEmpty(path: path)) {
+        #expect(throws: ConfigurationError.sharedSecretFileEmpty(path: path)) {
             try WebhookSecret.fromEnvironment(environment, file: path)
         }
         let configuration = WebhookConfiguration(sharedSecret: WebhookSecret("from-env"), apiKey: APIKey("key-123"))

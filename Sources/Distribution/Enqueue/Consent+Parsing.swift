@@ -22,10 +22,4 @@ extension Consent {
         return .success(consents)
     }
 
-    /// The consents as a JSON array, for the queue's jsonb column.
-    static func json(_ consents: [Consent]) -> String {
-        "["
-            + consents.map { #"{"type":\#(JSONText.quoted($0.type)),"approved":\#($0.approved)}"# }
-            .joined(separator: ",") + "]"
-    }
 }

@@ -1,5 +1,7 @@
 import Logging
 import Postgres
+import SessionQueue
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -40,19 +42,18 @@ public struct Exporter: Sendable {
                 if options.format == .csv { try file.write(CSVRow.format(columns)) }
                 var lastID: Int64 = 0
                 while true {
-                    let rows = try await connection.query(
-                        Self.batchStatement(all: options.all), [lastID, options.batchSize]
-                    ).sorted { try $0.decode("id", as: Int64.self) < $1.decode("id", as: Int64.self) }
-                    guard let last = rows.last else { break }
-                    lastID = try last.decode("id")
-                    for row in rows {
-                        let values = try columns.map { try row.decode($0, as: String?.self) }
+                    let sessions = try await ProvisionedSessions.markExportedBatch(
+                        on: connection, after: lastID, limit: options.batchSize, all: options.all)
+                    guard let last = sessions.last else { break }
+                    lastID = last.id
+                    for session in sessions {
+                        let values = columns.map { Self.value(of: session, column: $0) }
                         switch options.format {
                         case .csv: try file.write(CSVRow.format(values, protectingFormulas: true))
                         case .jsonl: try file.write(JSONText.object(Array(zip(columns, values))) + "\n")
                         }
                     }
-                    count += rows.count
+                    count += sessions.count
                 }
                 try file.commit()
                 renamed = true
@@ -65,20 +66,18 @@ public struct Exporter: Sendable {
         return ExportReport(rows: count, path: path)
     }
 
-    /// Marks the next batch exported and returns it.
-    static func batchStatement(all: Bool) -> String {
-        """
-        WITH picked AS (
-            SELECT id FROM session_queue
-            WHERE status = 'provisioned' \(all ? "" : "AND exported_at IS NULL") AND id > $1
-            ORDER BY id LIMIT $2
-            FOR UPDATE \(all ? "" : "SKIP LOCKED")
-        )
-        UPDATE session_queue q SET exported_at = now()
-        FROM picked WHERE q.id = picked.id
-        RETURNING q.id, q.email, q.first_name, q.last_name, q.vendor_data, q.session_url,
-                  to_char(q.expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS expires_at,
-                  q.session_id, q.session_token
-        """
+    /// One column of an exported session, by its name in ``columns``.
+    static func value(of session: ProvisionedSessions.Exported, column: String) -> String? {
+        switch column {
+        case "email": session.email
+        case "first_name": session.firstName
+        case "last_name": session.lastName
+        case "vendor_data": session.vendorData
+        case "session_url": session.sessionURL
+        case "expires_at": session.expiresAt
+        case "session_id": session.sessionID
+        case "session_token": session.sessionToken
+        default: nil
+        }
     }
 }

@@ -1,5 +1,7 @@
+import Foundation
 import Logging
 import Postgres
+import SessionQueue
 
 #if canImport(Glibc)
     import Glibc
@@ -28,14 +30,16 @@ public struct QRSheetWriter: Sendable {
         let indexPath = directory + "/index.html"
         let sheet = try AtomicFile(path: indexPath)
         try sheet.write(QRSheetHTML.header)
+        let since = options.since?.start(now: Date())
         var lastID: Int64 = 0
         var count = 0
         while true {
-            let rows = try await connection.query(Self.statement(options.since), Self.parameters(lastID, options))
-            guard let last = rows.last else { break }
-            lastID = try last.decode("id")
-            for row in rows {
-                let entry = try QRSheetEntry(row: row)
+            let sessions = try await ProvisionedSessions.livePage(
+                on: connection, after: lastID, limit: options.batchSize, since: since)
+            guard let last = sessions.last else { break }
+            lastID = last.id
+            for session in sessions {
+                let entry = QRSheetEntry(session)
                 let code = try QRCode(encoding: entry.url)
                 let ext = options.format.rawValue
                 let name = QRFileName.make(id: entry.id, label: entry.label, extension: ext)
@@ -53,31 +57,6 @@ public struct QRSheetWriter: Sendable {
         try sheet.commit()
         logger.info("wrote QR codes", metadata: ["qr.count": "\(count)", "qr.directory": "\(directory)"])
         return QRReport(codes: count, indexPath: indexPath)
-    }
-
-    static func statement(_ since: QRSince?) -> String {
-        let window =
-            switch since {
-            case nil: ""
-            case .instant: "AND provisioned_at >= $3"
-            case .within: "AND provisioned_at >= now() - make_interval(secs => $3)"
-            }
-        return """
-            SELECT id, first_name, last_name, vendor_data, session_url,
-                   to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') AS expires
-            FROM session_queue
-            WHERE status = 'provisioned' AND session_url IS NOT NULL AND (expires_at IS NULL OR expires_at > now())
-              AND id > $1 \(window)
-            ORDER BY id LIMIT $2
-            """
-    }
-
-    static func parameters(_ lastID: Int64, _ options: QROptions) -> [any PostgresEncodable] {
-        switch options.since {
-        case nil: [lastID, options.batchSize]
-        case .instant(let date): [lastID, options.batchSize, date]
-        case .within(let duration): [lastID, options.batchSize, Double(duration.components.seconds)]
-        }
     }
 
     static func makeDirectory(_ path: String) throws {
@@ -99,15 +78,12 @@ struct QRSheetEntry {
     var url: String
     var expires: String?
 
-    init(row: PostgresRow) throws {
-        id = try row.decode("id")
-        url = try row.decode("session_url")
-        expires = try row.decode("expires", as: String?.self)
-        let first = try row.decode("first_name", as: String?.self)
-        let last = try row.decode("last_name", as: String?.self)
-        let vendorData = try row.decode("vendor_data", as: String?.self)
-        let fullName = [first, last].compactMap { $0 }.joined(separator: " ")
-        label = fullName.isEmpty ? vendorData : fullName
+    init(_ session: ProvisionedSessions.Live) {
+        id = session.id
+        url = session.sessionURL
+        expires = session.expires
+        let fullName = [session.firstName, session.lastName].compactMap { $0 }.joined(separator: " ")
+        label = fullName.isEmpty ? session.vendorData : fullName
         name = label ?? "Row \(id)"
     }
 }

@@ -1,29 +1,20 @@
 import Foundation
+import Support
 
 /// The start of the `--since` window: an ISO 8601 date or date-time, or a duration back from now.
 public enum QRSince: Sendable, Hashable {
     /// Sessions provisioned at or after this instant.
     case instant(Date)
-    /// Sessions provisioned within this long before now (the database's clock).
+    /// Sessions provisioned within this long before now.
     case within(Duration)
 
     /// Parses `2025-03-01`, `2025-03-01T09:00:00Z` (any ISO 8601 offset, optional fractional seconds), or a
-    /// duration such as `90m`, `24h`, `7d`, `2w`.
+    /// duration such as `90m`, `24h`, `7d`, `2w` (at most about ten years: see ``DurationText``).
     /// - Returns: `nil` when the text is neither.
     public init?(_ text: String) {
         let trimmed = text.trimmingSpaces()
-        if let unit = trimmed.last, let count = Int64(trimmed.dropLast()), count >= 0 {
-            let seconds: Int64? =
-                switch unit {
-                case "s": 1
-                case "m": 60
-                case "h": 3_600
-                case "d": 86_400
-                case "w": 604_800
-                default: nil
-                }
-            guard let seconds else { return nil }
-            self = .within(.seconds(count * seconds))
+        if let duration = try? DurationText.parse(trimmed, allowZero: true) {
+            self = .within(duration)
             return
         }
         for options: ISO8601DateFormatter.Options in [
@@ -38,5 +29,14 @@ public enum QRSince: Sendable, Hashable {
             }
         }
         return nil
+    }
+
+    /// The instant the window starts.
+    /// - Parameter now: The current time.
+    public func start(now: Date) -> Date {
+        switch self {
+        case .instant(let date): date
+        case .within(let duration): now.addingTimeInterval(-(duration / .seconds(1)))
+        }
     }
 }

@@ -19,11 +19,16 @@ public struct SetupChecker: Sendable {
     public func run() async -> CheckReport {
         var results = [checkConfiguration()]
         do {
-            let connection = try await PostgresConnection.connect(configuration.conninfo, logger: logger)
-            results.append(await checkDatabase(connection))
-            results.append(await checkSchema(connection))
-            results.append(await checkPermissions(connection))
-            await connection.close()
+            results += try await PostgresConnectionPool.withPool(
+                conninfo: configuration.conninfo, maximum: 1, logger: logger
+            ) { pool in
+                try await pool.withConnection { connection in
+                    [
+                        await checkDatabase(connection), await checkSchema(connection),
+                        await checkPermissions(connection),
+                    ]
+                }
+            }
         } catch {
             let place = ConnectionPlace.describe(configuration.conninfo, environment: configuration.environment)
             results.append(.failed("database", "cannot connect to \(place): \(Self.firstLine(of: error))"))

@@ -1,3 +1,5 @@
+import Support
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -70,13 +72,7 @@ public enum RetryAfter {
         guard hms.count == 3, (0...23).contains(hms[0]), (0...59).contains(hms[1]), (0...60).contains(hms[2]),
             (1...31).contains(day), (1...12).contains(month)
         else { return nil }
-        // Howard Hinnant's days-from-civil.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
+        let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
         return Int64(days) * 86_400 + Int64(hms[0] * 3600 + hms[1] * 60 + hms[2])
     }
 
@@ -90,7 +86,7 @@ public enum RetryAfter {
     public static func imfFixdate(unixTime: Int64) -> String {
         let days = Int(unixTime.dividedFloor(by: 86_400))
         let seconds = Int(unixTime - Int64(days) * 86_400)
-        let date = CivilDate.fromDays(days)
+        let date = CivilDate(daysSinceEpoch: Int(days))
         let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday.
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension VeriffConfiguration {
     /// Builds a configuration from the environment and command-line flags.
@@ -11,7 +12,7 @@ extension VeriffConfiguration {
     ///   - baseURL: `--base-url`, which overrides `VERIFF_BASE_URL`.
     ///   - requestTimeout: `--timeout`; defaults to 30 seconds.
     ///   - userAgent: The `User-Agent` to send, naming the tool and its version.
-    /// - Throws: ``VeriffConfigurationError`` naming the variable, flag or file that is wrong.
+    /// - Throws: ``ConfigurationError`` naming the variable, flag or file that is wrong.
     public static func fromEnvironment(
         _ environment: [String: String], apiKeyFile: String? = nil, baseURL: String? = nil,
         requestTimeout: Duration? = nil, userAgent: String = "provisioner/0.1.0"
@@ -26,17 +27,17 @@ extension VeriffConfiguration {
         } else if let secret = value("VERIFF_API_KEY") {
             key = APIKey(secret)
         } else {
-            throw VeriffConfigurationError.missingAPIKey
+            throw ConfigurationError.missingAPIKey
         }
         let urlName = baseURL == nil ? "VERIFF_BASE_URL" : "--base-url"
         let url = baseURL?.trimmingWhitespace() ?? value("VERIFF_BASE_URL") ?? defaultBaseURL
         try validateBaseURL(url, name: urlName)
         let callback = value("VERIFF_CALLBACK_URL")
         if let callback, !EndUser.isHTTPSURL(callback) {
-            throw VeriffConfigurationError.invalidCallback(callback)
+            throw ConfigurationError.invalidCallback(callback)
         }
         if let requestTimeout, requestTimeout <= .zero {
-            throw VeriffConfigurationError.invalidTimeout("\(requestTimeout)")
+            throw ConfigurationError.invalidTimeout("\(requestTimeout)")
         }
         return VeriffConfiguration(
             baseURL: url, apiKey: key, integrationID: value("VERIFF_INTEGRATION_ID"), defaultCallback: callback,
@@ -51,10 +52,10 @@ extension VeriffConfiguration {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let reason = (error as NSError).localizedFailureReason ?? "\((error as NSError).localizedDescription)"
-            throw VeriffConfigurationError.apiKeyFileUnreadable(path: path, reason: reason)
+            throw ConfigurationError.apiKeyFileUnreadable(path: path, reason: reason)
         }
         let key = APIKey(String(decoding: data, as: UTF8.self))
-        guard !key.secret.isEmpty else { throw VeriffConfigurationError.apiKeyFileEmpty(path: path) }
+        guard !key.secret.isEmpty else { throw ConfigurationError.apiKeyFileEmpty(path: path) }
         return key
     }
 
@@ -63,30 +64,30 @@ extension VeriffConfiguration {
     /// - Parameters:
     ///   - url: The base URL.
     ///   - name: The variable or flag it came from, for the error message.
-    /// - Throws: ``VeriffConfigurationError/malformedURL(_:_:reason:)`` or
-    ///   ``VeriffConfigurationError/insecureURL(_:_:)``.
+    /// - Throws: ``ConfigurationError/malformedURL(_:_:reason:)`` or
+    ///   ``ConfigurationError/insecureURL(_:_:)``.
     public static func validateBaseURL(_ url: String, name: String = "VERIFF_BASE_URL") throws {
         let lower = url.lowercased()
         let isHTTPS = lower.hasPrefix("https://")
         guard isHTTPS || lower.hasPrefix("http://") else {
-            throw VeriffConfigurationError.malformedURL(name, url, reason: "it must start with https://")
+            throw ConfigurationError.malformedURL(name, url, reason: "it must start with https://")
         }
         guard !url.unicodeScalars.contains(where: { $0.properties.isWhitespace }) else {
-            throw VeriffConfigurationError.malformedURL(name, url, reason: "it contains whitespace")
+            throw ConfigurationError.malformedURL(name, url, reason: "it contains whitespace")
         }
         guard !url.contains("?"), !url.contains("#") else {
-            throw VeriffConfigurationError.malformedURL(name, url, reason: "a base URL has no query or fragment")
+            throw ConfigurationError.malformedURL(name, url, reason: "a base URL has no query or fragment")
         }
         let rest = url.drop { $0 != ":" }.dropFirst(3)
         let authority = rest.prefix { $0 != "/" }
         guard !authority.contains("@") else {
-            throw VeriffConfigurationError.malformedURL(name, url, reason: "credentials do not belong in the URL")
+            throw ConfigurationError.malformedURL(name, url, reason: "credentials do not belong in the URL")
         }
         guard let host = hostOf(authority: authority) else {
-            throw VeriffConfigurationError.malformedURL(name, url, reason: "no host or a bad port")
+            throw ConfigurationError.malformedURL(name, url, reason: "no host or a bad port")
         }
         if !isHTTPS && !isLoopback(host: host) {
-            throw VeriffConfigurationError.insecureURL(name, url)
+            throw ConfigurationError.insecureURL(name, url)
         }
     }
 

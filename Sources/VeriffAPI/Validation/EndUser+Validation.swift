@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Support
 
 extension EndUser {
     /// The most UTF-16 code units Veriff accepts in `vendorData` (the strictest way to count 1,000 characters).
@@ -72,18 +68,15 @@ extension EndUser {
     }
 
     /// A `YYYY-MM-DD` date that exists in the Gregorian calendar, from 1900 up to today (UTC).
-    public static func isRealDate(_ value: String, today: (year: Int, month: Int, day: Int)? = nil) -> Bool {
+    public static func isRealDate(_ value: String, today: CivilDate? = nil) -> Bool {
         let parts = value.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }),
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
         else { return false }
-        guard year >= 1900, (1...12).contains(month) else { return false }
-        let isLeap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let daysInMonth = [31, isLeap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard (1...daysInMonth).contains(day) else { return false }
-        let now = today ?? CivilDate.today()
-        return (year, month, day) <= (now.year, now.month, now.day)
+        let date = CivilDate(year: year, month: month, day: day)
+        guard year >= 1900, date.isValid else { return false }
+        return date <= today ?? CivilDate.today()
     }
 
     /// One `@` with something on both sides, a dot in the domain, and no whitespace.
@@ -110,27 +103,5 @@ extension EndUser {
     private func quoted(_ value: String) -> String {
         let shown = value.count > 60 ? String(value.prefix(57)) + "..." : value
         return "\"\(shown)\""
-    }
-}
-
-/// Today's date in UTC without Foundation's calendar machinery.
-enum CivilDate {
-    static func today() -> (year: Int, month: Int, day: Int) {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return fromDays(Int(now.tv_sec) / 86_400)
-    }
-
-    /// Howard Hinnant's days-from-civil inverse: days since 1970-01-01 to a civil date.
-    static func fromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -66,7 +66,7 @@ struct CheckCommand: AsyncParsableCommand {
         print(report.description)
         if !report.allPassed {
             let failed = report.results.filter { $0.status != .passed }.map(\.name).joined(separator: ", ")
-            DatabaseOptions.writeError("check failed: \(failed)")
+            ErrorOutput.write("check failed: \(failed)")
             throw ExitCode.failure
         }
     }

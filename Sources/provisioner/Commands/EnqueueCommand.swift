@@ -2,7 +2,6 @@ import ArgumentParser
 import Distribution
 import Foundation
 import Logging
-import Postgres
 
 /// `provisioner enqueue FILE`: validates a CSV or JSONL file of end-users and adds them to the queue.
 struct EnqueueCommand: AsyncParsableCommand {
@@ -24,7 +23,7 @@ struct EnqueueCommand: AsyncParsableCommand {
     var file: String
 
     @Option(help: "csv or jsonl (default: from the file name: .csv, .jsonl, .ndjson).")
-    var format: String?
+    var format: InputFormat?
 
     @Flag(name: .customLong("skip-invalid"), help: "Import the valid rows; write the invalid ones to the rejects file.")
     var skipInvalid = false
@@ -36,21 +35,19 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Validate the whole file and report; write nothing.")
     var dryRun = false
 
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
         var options = EnqueueOptions(skipInvalid: skipInvalid, dryRun: dryRun, rejectsPath: rejects)
-        if let format {
-            guard let parsed = InputFormat(rawValue: format.lowercased()) else {
-                throw ValidationError("--format must be csv or jsonl, not \"\(format)\"")
-            }
-            options.format = parsed
-        }
-        let logger = CommandSupport.logger("provisioner.enqueue")
-        let report = try await CommandSupport.withDatabase(logger: logger) { connection in
+        options.format = format
+        let logger = logging.makeLogger(label: "provisioner.enqueue", defaultLevel: .warning)
+        let report = try await database.withConnection(logger: logger) { connection in
             try await Enqueuer(logger: logger).enqueue(file: file, options: options, connection: connection)
         }
-        for problem in report.problems { CommandSupport.printError(problem.description) }
+        for problem in report.problems { ErrorOutput.write(problem.description) }
         if report.problemCount > report.problems.count {
-            CommandSupport.printError("... and \(report.problemCount - report.problems.count) more problems")
+            ErrorOutput.write("... and \(report.problemCount - report.problems.count) more problems")
         }
         var summary = report.description
         if dryRun {
@@ -61,65 +58,5 @@ struct EnqueueCommand: AsyncParsableCommand {
         if let path = report.rejectsPath { summary += "; rejected rows written to \(path)" }
         print(summary)
         if report.invalid > 0 { throw ExitStatus.rowsFailed }
-    }
-}
-
-/// What the distribution commands share: the logger, the database connection and one-line errors.
-enum CommandSupport {
-    /// A logger that shows warnings and errors only (the commands print their own summaries).
-    static func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label)
-        logger.logLevel = .warning
-        return logger
-    }
-
-    /// Connects to `DATABASE_URL` (or libpq's defaults), runs `body`, closes; turns errors into one line on
-    /// standard error and the matching exit status.
-    static func withDatabase<T>(logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let conninfo = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(conninfo, logger: logger)
-        } catch let error as PostgresError {
-            printError("cannot connect to PostgreSQL: \(error.message)")
-            throw ExitStatus.databaseUnavailable
-        }
-        do {
-            let value = try await body(connection)
-            await connection.close()
-            return value
-        } catch {
-            await connection.close()
-            throw exitStatus(for: error)
-        }
-    }
-
-    /// Prints the error as one line and returns the exit status for it.
-    static func exitStatus(for error: any Error) -> any Error {
-        switch error {
-        case let error as ExitCode:
-            return error
-        case let error as EnqueueError:
-            printError(error.description)
-            return ExitStatus.usage
-        case let error as OutputFileError:
-            printError(error.description)
-            return ExitStatus.usage
-        case let error as PostgresError where error.isConnectionProblem:
-            printError("lost the connection to PostgreSQL: \(error.message)")
-            return ExitStatus.databaseUnavailable
-        case let error as PostgresError:
-            printError("database error: \(error.message)\(error.sqlState.map { " (SQLSTATE \($0))" } ?? "")")
-            return ExitCode.failure
-        default:
-            printError("\(error)")
-            return ExitCode.failure
-        }
-    }
-
-    /// Writes one line to standard error.
-    static func printError(_ line: String) {
-        FileHandle.standardError.write(
-            Data((line.split(whereSeparator: \.isNewline).joined(separator: " ") + "\n").utf8))
     }
 }

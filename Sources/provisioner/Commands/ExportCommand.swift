@@ -1,5 +1,6 @@
 import ArgumentParser
 import Distribution
+import Logging
 
 /// `provisioner export --out FILE`: hands provisioned sessions to the email step.
 struct ExportCommand: AsyncParsableCommand {
@@ -18,7 +19,7 @@ struct ExportCommand: AsyncParsableCommand {
     var out: String
 
     @Option(help: "csv or jsonl.")
-    var format = "csv"
+    var format: ExportFormat = .csv
 
     @Flag(help: "Re-export every provisioned session, exported before or not.")
     var all = false
@@ -26,13 +27,13 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .customLong("include-token"), help: "Include session tokens (credentials for the sessions).")
     var includeToken = false
 
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
-        guard let format = ExportFormat(rawValue: format.lowercased()) else {
-            throw ValidationError("--format must be csv or jsonl, not \"\(format)\"")
-        }
         let options = ExportOptions(format: format, all: all, includeToken: includeToken)
-        let logger = CommandSupport.logger("provisioner.export")
-        let report = try await CommandSupport.withDatabase(logger: logger) { connection in
+        let logger = logging.makeLogger(label: "provisioner.export", defaultLevel: .warning)
+        let report = try await database.withConnection(logger: logger) { connection in
             try await Exporter(logger: logger).export(to: out, options: options, connection: connection)
         }
         print("exported \(report.rows) session\(report.rows == 1 ? "" : "s") to \(report.path)")

@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
-import Postgres
 import SessionQueue
 
 /// `provisioner migrate`: applies the embedded migrations (sql/NNN_*.sql) to the database.
@@ -23,17 +21,8 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger(label: "provisioner.migrate")
         let migrator = Migrator(logger: logger)
-        let applied: [Int]
-        do {
-            applied = try await database.withConnection(logger: logger) { connection in
-                try await migrator.migrate(connection)
-            }
-        } catch let error as MigrationError {
-            DatabaseOptions.writeError("error: \(error)")
-            throw ExitCode.failure
-        } catch let error as PostgresError {
-            DatabaseOptions.writeError("error: migration failed: \(error)")
-            throw ExitCode.failure
+        let applied = try await database.withConnection(logger: logger) { connection in
+            try await migrator.migrate(connection)
         }
         if applied.isEmpty {
             print("schema is up to date (version \(migrator.latestVersion))")

@@ -2,6 +2,8 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
+import Support
 import VeriffAPI
 import VeriffStandIn
 
@@ -79,6 +81,8 @@ struct MockVeriffCommand: AsyncParsableCommand {
     )
     var keepSessions = true
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535, got \(port)") }
         if let cap, cap < 1 { throw ValidationError("--cap must be at least 1, got \(cap)") }
@@ -101,7 +105,7 @@ struct MockVeriffCommand: AsyncParsableCommand {
         do {
             let configuration = try VeriffConfiguration.fromEnvironment(environment, apiKeyFile: apiKeyFile)
             apiKey = configuration.apiKey
-        } catch let error as VeriffConfigurationError {
+        } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
         guard EndUser.isUUID(apiKey.secret) else {
@@ -119,20 +123,31 @@ struct MockVeriffCommand: AsyncParsableCommand {
             ),
             keepsSessions: keepSessions
         )
-        var logger = Logger(label: "provisioner.mock-veriff")
-        logger.logLevel = .info
-        let signals = TerminationSignals()
+        let logger = logging.makeLogger(label: "provisioner.mock-veriff")
+        let service = StandInService(
+            host: host, port: port, configuration: standInConfiguration, printSessions: printSessions, logger: logger)
+        try await ServiceRunner.run(service, firstSignalMessage: "mock-veriff: stopping", logger: logger)
+    }
+}
+
+/// The stand-in as a service: listens until graceful shutdown, then stops and prints what it saw as JSON.
+struct StandInService: Service {
+    var host: String
+    var port: Int
+    var configuration: StandInConfiguration
+    var printSessions: Bool
+    var logger: Logger
+
+    func run() async throws {
         let standIn = try await VeriffStandIn.start(
-            host: host, port: port, configuration: standInConfiguration, logger: logger
-        )
+            host: host, port: port, configuration: configuration, logger: logger)
         writeLine("listening on \(standIn.baseURL)")
-        let signal = await signals.next() ?? SIGTERM
-        logger.info("stopping", metadata: ["signal": "\(signal)"])
+        try? await gracefulShutdown()
+        logger.info("stopping")
         try await standIn.shutdown()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let stats = standIn.stats(includeSessions: printSessions)
-        writeLine(String(decoding: try encoder.encode(stats), as: UTF8.self))
+        writeLine(String(decoding: try encoder.encode(standIn.stats(includeSessions: printSessions)), as: UTF8.self))
     }
 
     /// Writes straight to the file descriptor: scripts wait for the line, so it must not sit in a buffer.

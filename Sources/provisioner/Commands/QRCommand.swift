@@ -1,5 +1,6 @@
 import ArgumentParser
 import Distribution
+import Logging
 
 /// `provisioner qr --out DIR`: one QR code per session url, and a sheet to print.
 struct QRCommand: AsyncParsableCommand {
@@ -16,26 +17,29 @@ struct QRCommand: AsyncParsableCommand {
     var out: String
 
     @Option(help: "svg (vector, for print) or png.")
-    var format = "svg"
+    var format: QRImageFormat = .svg
 
-    @Option(help: "Only sessions provisioned since: an ISO 8601 date or date-time, or a duration such as 24h or 7d.")
+    @Option(
+        help: ArgumentHelp(
+            "Only sessions provisioned since: an ISO 8601 date or date-time, or a duration such as 24h or 7d (at most "
+                + "3660d).", valueName: "when"))
     var since: String?
 
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let since, QRSince(since) == nil {
+            throw ValidationError(
+                "--since must be a date (2025-03-01), a date-time (2025-03-01T09:00:00Z) or a duration up to 3660d "
+                    + "(24h, 7d), not \"\(since)\"")
+        }
+    }
+
     func run() async throws {
-        guard let format = QRImageFormat(rawValue: format.lowercased()) else {
-            throw ValidationError("--format must be svg or png, not \"\(format)\"")
-        }
-        var options = QROptions(format: format)
-        if let since {
-            guard let parsed = QRSince(since) else {
-                throw ValidationError(
-                    "--since must be a date (2025-03-01), a date-time (2025-03-01T09:00:00Z) or a "
-                        + "duration (24h, 7d), not \"\(since)\"")
-            }
-            options.since = parsed
-        }
-        let logger = CommandSupport.logger("provisioner.qr")
-        let report = try await CommandSupport.withDatabase(logger: logger) { connection in
+        let options = QROptions(format: format, since: since.flatMap(QRSince.init))
+        let logger = logging.makeLogger(label: "provisioner.qr", defaultLevel: .warning)
+        let report = try await database.withConnection(logger: logger) { connection in
             try await QRSheetWriter(logger: logger).write(to: out, options: options, connection: connection)
         }
         print("wrote \(report.codes) QR code\(report.codes == 1 ? "" : "s"); print \(report.indexPath)")

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import Postgres
 import SessionQueue
 
 /// `provisioner renew`: puts rows whose session expired without a decision back in the queue.

@@ -14,9 +14,9 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Create a Veriff session for every due row of the queue, within the integration's cap.",
         discussion: """
-            Claims due rows of session_queue (several runners may share one queue and one cap), validates them, \
-            sends POST /v1/sessions through the rate limiter, retries what can be retried with backoff, and writes \
-            each session's id, url, token and host back. SIGINT/SIGTERM stops gracefully (a second one at once).
+            Claims due rows of the queue (several runners may share one queue and one cap), validates them, sends \
+            POST /v1/sessions through the rate limiter, retries what can be retried with backoff, and writes each \
+            session's id, url, token and host back. SIGINT/SIGTERM stops gracefully (a second one at once).
 
             Exit status: 0 done; 1 some rows failed or were invalid; 64 bad usage or configuration; 69 Veriff \
             unavailable (circuit breaker); 75 database unavailable; 77 Veriff refused the key, integration or URL \
@@ -29,27 +29,28 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
 
-    @Option(help: ArgumentHelp("Claim at most this many rows in this run.", valueName: "rows"))
+    @Option(help: ArgumentHelp("Claim at most this many rows in this run (1 to 100,000,000).", valueName: "rows"))
     var limit: Int?
 
     @Option(
         name: .customLong("max-duration"),
         help: ArgumentHelp(
-            "Stop sending in time to end within this duration, e.g. 6h, 90m, 45s (in-flight requests get the "
-                + "request timeout to finish).", valueName: "duration"))
-    var maxDuration: String?
+            "Stop sending in time to end within this duration, e.g. 6h, 90m, 45s (at most 3660d; in-flight requests "
+                + "get the request timeout to finish)."))
+    var maxDuration: DurationArgument?
 
     @Flag(name: .customLong("dry-run"), help: "Validate the due rows and print the plan; send and change nothing.")
     var dryRun = false
 
     @Option(
         help: ArgumentHelp(
-            "The most requests in flight at once (the actual number adapts to rate × latency).", valueName: "n"))
+            "The most requests in flight at once, 1 to 10,000 (the actual number adapts to rate × latency).",
+            valueName: "n"))
     var concurrency: Int = 64
 
     @Option(
         name: .customLong("max-attempts"),
-        help: ArgumentHelp("Attempts per row before it is marked failed.", valueName: "n"))
+        help: ArgumentHelp("Attempts per row before it is marked failed, 1 to 1,000.", valueName: "n"))
     var maxAttempts: Int = 8
 
     @Flag(
@@ -73,7 +74,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("lease"),
-        help: ArgumentHelp("Seconds a claim holds if this runner dies (renewed while it runs).", visibility: .hidden))
+        help: ArgumentHelp(
+            "Seconds a claim holds if this runner dies (renewed while it runs), 1 to 86,400.", visibility: .hidden))
     var leaseSeconds: Double = 300
 
     @Option(
@@ -81,26 +83,25 @@ struct RunCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "shared: one budget for every runner on this database (default); local: this process only.",
             visibility: .hidden))
-    var limiterMode: String = "shared"
+    var limiterMode: LimiterMode = .shared
 
     func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        if let limit, !(1...100_000_000).contains(limit) {
+            throw ValidationError("--limit must be between 1 and 100000000, got \(limit)")
+        }
         guard (1...10_000).contains(concurrency) else {
             throw ValidationError("--concurrency must be between 1 and 10000, got \(concurrency)")
         }
         guard (1...1000).contains(maxAttempts) else {
             throw ValidationError("--max-attempts must be between 1 and 1000, got \(maxAttempts)")
         }
-        if let maxDuration { _ = try Self.parseDuration(maxDuration) }
-        guard leaseSeconds >= 1 else { throw ValidationError("--lease must be at least 1 second") }
-        guard ["shared", "local"].contains(limiterMode) else {
-            throw ValidationError("--limiter must be shared or local, got \(limiterMode)")
+        guard leaseSeconds.isFinite, (1...86_400).contains(leaseSeconds) else {
+            throw ValidationError("--lease must be between 1 and 86400 seconds, got \(leaseSeconds)")
         }
     }
 
     func run() async throws {
         let logger = logging.makeLogger(label: "provisioner.run")
-        let environment = ProcessInfo.processInfo.environment
         let limits: RateLimitConfiguration
         do {
             limits = try limiterOptions.configuration()
@@ -111,39 +112,34 @@ struct RunCommand: AsyncParsableCommand {
             let plan = try await database.withConnection(logger: logger) { connection in
                 try await DryRunPlan.make(connection, ratePerMinute: limits.targetPerMinute, limit: limit)
             }
-            print(json ? try Self.json(plan) : Self.describe(plan))
+            print(json ? try JSONOutput.text(plan) : plan.text)
             return
         }
-        let veriffConfiguration = try veriff.configuration(environment: environment)
-        var configuration = RunConfiguration(
-            runnerID: "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())",
-            host: ProcessInfo.processInfo.hostName, pid: Int(getpid()))
-        configuration.limit = limit
-        configuration.maxDuration = try maxDuration.map(Self.parseDuration)
-        configuration.maxConcurrency = concurrency
-        configuration.maxAttempts = maxAttempts
-        configuration.lease = .milliseconds(Int64(leaseSeconds * 1000))
-        configuration.holdInDoubt = holdInDoubt
-        configuration.defaultCallback = veriffConfiguration.defaultCallback
-        configuration.stopGracePeriod = veriffConfiguration.requestTimeout + .seconds(1)
-
-        try await renewExpiredSessions(logger: logger)
-
-        let control = RunControl()
-        let summary: RunSummary = try await SignalHandling.withStopOnSignals(control) {
-            try await withHTTPClient(maximumConnections: concurrency) { httpClient in
+        let veriffConfiguration = try veriff.configuration(environment: ProcessInfo.processInfo.environment)
+        let configuration = runConfiguration(veriff: veriffConfiguration)
+        let summary = try await database.withPool(logger: logger, maximum: 4) { pool in
+            if renewExpired { try await renewExpiredSessions(pool: pool, logger: logger) }
+            return try await HTTPClient.withHTTPClient(
+                configuration: VeriffClient.httpClientConfiguration(maximumConnections: concurrency)
+            ) { httpClient in
+                let progress = ProgressPrinter(logger: logger)
+                let control = RunControl()
                 let client = VeriffClient(configuration: veriffConfiguration, httpClient: httpClient, logger: logger)
-                return try await withLimiter(limits, key: veriffConfiguration.limiterKey, logger: logger) { limiter in
-                    let progress = ProgressPrinter(logger: logger)
-                    let run = ProvisioningRun(
-                        conninfo: database.conninfo, sender: client, limiter: limiter, configuration: configuration,
-                        control: control, logger: logger, progressInterval: progress.interval,
-                        onProgress: progress.report)
-                    return try await database.exitingOnConnectionProblems { try await run.run() }
-                }
+                let run = ProvisioningRun(
+                    pool: pool, sender: client,
+                    limiter: limiter(limits, key: veriffConfiguration.limiterKey, pool: pool, logger: logger),
+                    configuration: configuration, control: control, logger: logger,
+                    progressInterval: progress.interval, onProgress: progress.report)
+                let service = RunService(run, control: control)
+                try await ServiceRunner.run(
+                    service,
+                    firstSignalMessage:
+                        "provisioner: stopping (finishing in-flight requests; signal again to stop at once)",
+                    logger: logger)
+                return try service.summary()
             }
         }
-        let exitCode = Self.exitCode(for: summary.outcome)
+        let exitCode = ExitStatus.forOutcome(summary.outcome)
         if let metricsFile {
             do {
                 try MetricsFile.write(summary, exitCode: exitCode.rawValue, to: metricsFile)
@@ -153,100 +149,37 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         ProgressPrinter.clearLine()
-        print(json ? try Self.json(summary) : Self.describe(summary))
+        print(json ? try JSONOutput.text(summary) : summary.text)
         if let message = summary.message, summary.outcome != .completed {
-            DatabaseOptions.writeError("provisioner run: \(message)")
+            ErrorOutput.write("provisioner run: \(message)")
         }
         if exitCode != .success { throw exitCode }
     }
 
-    private func withHTTPClient<T: Sendable>(maximumConnections: Int, _ body: (HTTPClient) async throws -> T)
-        async throws -> T
-    {
-        let httpClient = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: VeriffClient.httpClientConfiguration(maximumConnections: maximumConnections))
-        do {
-            let value = try await body(httpClient)
-            try await httpClient.shutdown()
-            return value
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
-        }
+    /// The run's settings from the flags.
+    private func runConfiguration(veriff: VeriffConfiguration) -> RunConfiguration {
+        let host = ProcessInfo.processInfo.hostName
+        var configuration = RunConfiguration(
+            runnerID: "\(host):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())", host: host,
+            pid: Int(getpid()))
+        configuration.limit = limit
+        configuration.maxDuration = maxDuration?.duration
+        configuration.maxConcurrency = concurrency
+        configuration.maxAttempts = maxAttempts
+        configuration.lease = .milliseconds(Int64(leaseSeconds * 1000))
+        configuration.holdInDoubt = holdInDoubt
+        configuration.defaultCallback = veriff.defaultCallback
+        configuration.stopGracePeriod = veriff.requestTimeout + .seconds(1)
+        return configuration
     }
 
-    private func withLimiter<T: Sendable>(
-        _ limits: RateLimitConfiguration, key: String, logger: Logger, _ body: (any SendRateLimiter) async throws -> T
-    ) async throws -> T {
-        if limiterMode == "local" {
-            return try await body(RateLimiter.local(configuration: limits, clock: ContinuousClock(), logger: logger))
+    /// The shared limiter (one budget for every runner on this database), or one for this process only.
+    private func limiter(
+        _ limits: RateLimitConfiguration, key: String, pool: PostgresConnectionPool, logger: Logger
+    ) -> any SendRateLimiter {
+        switch limiterMode {
+        case .shared: PostgresRateLimiter.make(pool: pool, key: key, configuration: limits, logger: logger)
+        case .local: RateLimiter.local(configuration: limits, clock: ContinuousClock(), logger: logger)
         }
-        return try await database.exitingOnConnectionProblems {
-            try await PostgresRateLimiter.withLimiter(
-                conninfo: database.conninfo, key: key, configuration: limits, logger: logger
-            ) { limiter in try await body(limiter) }
-        }
-    }
-
-    static func exitCode(for outcome: RunLog.Outcome) -> ExitCode {
-        switch outcome {
-        case .completed, .running: ExitStatus.success
-        case .rowsFailed: ExitStatus.rowsFailed
-        case .interrupted: ExitStatus.interrupted
-        case .fatalAPIAnswer: ExitStatus.fatalAPIAnswer
-        case .veriffUnavailable: ExitStatus.veriffUnavailable
-        case .databaseUnavailable, .crashed: ExitStatus.databaseUnavailable
-        }
-    }
-
-    /// Parses `90s`, `15m`, `6h`, `1d` or a plain number of seconds.
-    static func parseDuration(_ text: String) throws -> Duration {
-        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
-            if let value = Double(trimmed.dropLast(suffix.count)), value > 0, value.isFinite {
-                return .milliseconds(Int64(value * factor * 1000))
-            }
-        }
-        if let seconds = Double(trimmed), seconds > 0, seconds.isFinite { return .milliseconds(Int64(seconds * 1000)) }
-        throw ValidationError("--max-duration must look like 90s, 15m, 6h or 1d, got \"\(text)\"")
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func describe(_ summary: RunSummary) -> String {
-        let c = summary.counts
-        var lines = [
-            "run \(summary.runID.map(String.init) ?? "-"): \(summary.outcome.rawValue) in "
-                + String(format: "%.1f s", summary.seconds),
-            "  provisioned \(c.provisioned), failed \(c.failed), invalid \(c.invalid), retry scheduled \(c.retried), "
-                + "held \(c.held), released \(c.released), rescued \(c.rescued)",
-            "  sent \(String(format: "%.1f", summary.sentPerMinute))/min (target "
-                + "\(summary.ratePerMinute.map { String(format: "%.1f", $0) } ?? "-")/min), 429s \(c.rateLimited), "
-                + "in doubt \(c.inDoubt)",
-        ]
-        if let pending = summary.pendingLeft { lines.append("  pending rows left: \(pending)") }
-        return lines.joined(separator: "\n")
-    }
-
-    static func describe(_ plan: DryRunPlan) -> String {
-        var lines = [
-            "dry run: nothing sent, nothing changed",
-            "  due now \(plan.dueNow): \(plan.valid) would be sent, \(plan.invalid) would be marked invalid",
-            "  scheduled for later (retries): \(plan.scheduledLater)",
-            "  at \(String(format: "%.1f", plan.ratePerMinute))/min: about "
-                + String(format: "%.1f", plan.minutesToFinish) + " minutes",
-        ]
-        for example in plan.invalidExamples { lines.append("  row \(example.id): \(example.reason)") }
-        if plan.invalid > plan.invalidExamples.count {
-            lines.append("  ... and \(plan.invalid - plan.invalidExamples.count) more invalid rows")
-        }
-        return lines.joined(separator: "\n")
     }
 }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import Logging
 import SessionQueue
 
 /// `provisioner status`: the queue at a glance.
@@ -21,72 +19,19 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON for machines.")
     var json = false
 
-    @Option(help: ArgumentHelp("How many recent runs to show.", valueName: "n"))
+    @Option(help: ArgumentHelp("How many recent runs to show, 0 to 1,000.", valueName: "n"))
     var runs: Int = 5
+
+    func validate() throws {
+        guard (0...1000).contains(runs) else { throw ValidationError("--runs must be between 0 and 1000, got \(runs)") }
+    }
 
     func run() async throws {
         let logger = logging.makeLogger(label: "provisioner.status")
         let (status, lifecycle) = try await database.withConnection(logger: logger) { connection in
             (try await QueueStatus.read(connection, runs: runs), try await LifecycleCounts.fetch(connection))
         }
-        print(
-            json
-                ? try RunCommand.json(StatusReport(queue: status, decisions: .init(lifecycle)))
-                : Self.describe(status, lifecycle))
-    }
-
-    /// The JSON shape of `status --json`.
-    struct StatusReport: Encodable {
-        struct Decisions: Encodable {
-            var approved, declined, resubmissionRequested, review, expiredOrAbandoned: Int
-            var byStatus: [String: Int]
-            var renewedRows, renewals, awaitingRenewal: Int
-
-            init(_ counts: LifecycleCounts) {
-                approved = counts.approved
-                declined = counts.declined
-                resubmissionRequested = counts.resubmissionRequested
-                review = counts.review
-                expiredOrAbandoned = counts.expiredOrAbandoned
-                byStatus = counts.byStatus
-                renewedRows = counts.renewedRows
-                renewals = counts.renewals
-                awaitingRenewal = counts.awaitingRenewal
-            }
-        }
-
-        var queue: QueueStatus
-        var decisions: Decisions
-    }
-
-    static func describe(_ status: QueueStatus, _ lifecycle: LifecycleCounts) -> String {
-        let order = ["pending", "claimed", "provisioned", "failed", "invalid", "held"]
-        var lines = ["queue:"]
-        for name in order {
-            lines.append("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(status.byStatus[name] ?? 0)")
-        }
-        lines.append("  due now      \(status.dueNow)")
-        lines.append("  in doubt     \(status.inDoubt)   (a session may already exist; see README, \"In doubt\")")
-        lines.append("  expired      \(status.expired)   (provisioned more than 7 days ago)")
-        lines.append("  next retry   \(status.nextRetryAt.map { ISO8601DateFormatter().string(from: $0) } ?? "-")")
-        lines.append("decisions (from Veriff's webhooks):")
-        lines.append(
-            "  approved \(lifecycle.approved), declined \(lifecycle.declined), resubmission requested "
-                + "\(lifecycle.resubmissionRequested), review \(lifecycle.review), expired/abandoned "
-                + "\(lifecycle.expiredOrAbandoned)")
-        lines.append(
-            "  renewed rows \(lifecycle.renewedRows) (\(lifecycle.renewals) renewals), awaiting renewal "
-                + "\(lifecycle.awaitingRenewal) (run --renew-expired or provisioner renew)")
-        lines.append("recent runs:")
-        if status.recentRuns.isEmpty { lines.append("  none") }
-        let formatter = ISO8601DateFormatter()
-        for run in status.recentRuns {
-            lines.append(
-                "  #\(run.id) \(formatter.string(from: run.startedAt)) \(run.host) pid \(run.pid): \(run.outcome) — "
-                    + "provisioned \(run.provisioned), failed \(run.failed), invalid \(run.invalid), "
-                    + "retried \(run.retried), 429s \(run.rateLimited), in doubt \(run.inDoubt)"
-                    + (run.message.map { " — \($0)" } ?? ""))
-        }
-        return lines.joined(separator: "\n")
+        let report = StatusReport(queue: status, decisions: .init(lifecycle))
+        print(json ? try JSONOutput.text(report) : report.text)
     }
 }

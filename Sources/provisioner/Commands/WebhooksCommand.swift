@@ -4,6 +4,8 @@ import Foundation
 import HTTPServer
 import Logging
 import Postgres
+import ServiceLifecycle
+import Support
 import VeriffAPI
 import Webhooks
 
@@ -66,7 +68,7 @@ struct WebhooksCommand: AsyncParsableCommand {
     private func webhookAddress() throws -> (host: String, port: Int) {
         do {
             return try WebhookConfiguration.parseListenAddress(listen)
-        } catch let error as WebhookConfigurationError {
+        } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
     }
@@ -75,20 +77,12 @@ struct WebhooksCommand: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "provisioner.webhooks")
         let configuration = try webhookConfiguration(ProcessInfo.processInfo.environment)
         try await checkDatabase(logger: logger)
-        let signals = TerminationSignals()
-        try await withPostgresWebhookStore(conninfo: database.conninfo, connections: connections, logger: logger) {
-            store in
-            try await withWebhookServer(configuration: configuration, store: store, logger: logger) { server in
-                FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
-                logger.info(
-                    "receiving webhooks",
-                    metadata: [
-                        "http.url": "\(server.baseURL)", "webhook.decision_path": "\(decisionPath)",
-                        "webhook.event_path": "\(eventPath)",
-                    ])
-                let signal = await signals.next() ?? SIGTERM
-                logger.info("stopping: in-flight webhooks finish first", metadata: ["signal": "\(signal)"])
-            }
+        try await database.withPool(logger: logger, maximum: connections) { pool in
+            let service = WebhookService(
+                configuration: configuration, store: PostgresWebhookStore(pool: pool), logger: logger)
+            try await ServiceRunner.run(
+                service, firstSignalMessage: "provisioner webhooks: stopping (in-flight webhooks finish first)",
+                logger: logger)
         }
         logger.info("stopped")
     }
@@ -103,9 +97,9 @@ struct WebhooksCommand: AsyncParsableCommand {
                 maximumBodySize: maximumBodySize, sharedSecret: secret, apiKey: apiKey)
             try configuration.validatePaths()
             return configuration
-        } catch let error as WebhookConfigurationError {
+        } catch let error as ConfigurationError {
             throw ValidationError(error.message)
-        } catch let error as VeriffConfigurationError {
+        } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
     }
@@ -124,6 +118,26 @@ struct WebhooksCommand: AsyncParsableCommand {
     }
 
     private func printError(_ message: String) {
-        FileHandle.standardError.write(Data("provisioner webhooks: \(message)\n".utf8))
+        ErrorOutput.write("provisioner webhooks: \(message)")
+    }
+}
+
+/// The receiver as a service: listens until graceful shutdown; in-flight webhooks then finish.
+struct WebhookService: Service {
+    var configuration: WebhookConfiguration
+    var store: PostgresWebhookStore
+    var logger: Logger
+
+    func run() async throws {
+        try await withWebhookServer(configuration: configuration, store: store, logger: logger) { server in
+            FileHandle.standardOutput.write(Data("listening on \(server.baseURL)\n".utf8))
+            logger.info(
+                "receiving webhooks",
+                metadata: [
+                    "http.url": "\(server.baseURL)", "webhook.decision_path": "\(configuration.decisionPath)",
+                    "webhook.event_path": "\(configuration.eventPath)",
+                ])
+            try? await gracefulShutdown()
+        }
     }
 }

@@ -18,9 +18,9 @@ struct LoggingOptions: ParsableArguments {
         _ = try level(environment: ProcessInfo.processInfo.environment)
     }
 
-    /// The level from the flag, else the variable, else `info`.
+    /// The level from the flag, else the variable, else `defaultLevel`.
     /// - Throws: `ValidationError` naming the flag or variable whose value is not a level.
-    func level(environment: [String: String]) throws -> Logger.Level {
+    func level(environment: [String: String], defaultLevel: Logger.Level = .info) throws -> Logger.Level {
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
                 throw ValidationError("--log-level must be one of \(Self.levelNames), got \"\(logLevel)\"")
@@ -33,13 +33,17 @@ struct LoggingOptions: ParsableArguments {
             }
             return level
         }
-        return .info
+        return defaultLevel
     }
 
     /// Bootstraps the logging system (once per process) and returns a logger for `label`.
-    /// - Parameter label: Dotted, e.g. `provisioner.migrate`.
-    func makeLogger(label: String) -> Logger {
-        let level = (try? level(environment: ProcessInfo.processInfo.environment)) ?? .info
+    /// - Parameters:
+    ///   - label: Dotted, e.g. `provisioner.migrate`.
+    ///   - defaultLevel: The level without flag or variable: `info`, or `warning` for commands that print their own
+    ///     summary (enqueue, export, qr).
+    func makeLogger(label: String, defaultLevel: Logger.Level = .info) -> Logger {
+        let level =
+            (try? level(environment: ProcessInfo.processInfo.environment, defaultLevel: defaultLevel)) ?? defaultLevel
         LoggingBootstrap.bootstrapOnce(level: level)
         var logger = Logger(label: label)
         logger.logLevel = level

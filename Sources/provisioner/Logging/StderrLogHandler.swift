@@ -1,6 +1,7 @@
 import Distribution
 import Foundation
 import Logging
+import Support
 import Synchronization
 
 /// A swift-log handler that writes one line per message to standard error, as JSON or as plain text.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Support
 import VeriffAPI
 
 /// The flags that configure the Veriff client; the rest comes from `VERIFF_*` environment variables.
@@ -37,7 +38,7 @@ struct VeriffOptions: ParsableArguments {
                 requestTimeout: .milliseconds(Int64((timeout * 1000).rounded())),
                 userAgent: "provisioner/\(Provisioner.version)"
             )
-        } catch let error as VeriffConfigurationError {
+        } catch let error as ConfigurationError {
             throw ValidationError(error.message)
         }
     }

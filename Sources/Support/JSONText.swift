@@ -25,7 +25,7 @@ public enum JSONText {
     }
 
     /// An object with the given keys in order; `nil` values are written as `null`.
-    static func object(_ pairs: [(String, String?)]) -> String {
+    public static func object(_ pairs: [(String, String?)]) -> String {
         "{" + pairs.map { "\(quoted($0.0)):\($0.1.map(quoted) ?? "null")" }.joined(separator: ",") + "}"
     }
 }
