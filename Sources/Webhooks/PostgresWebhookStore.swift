@@ -30,6 +30,17 @@ public final class PostgresWebhookStore: WebhookStore {
         }
     }
 
+    /// Runs `body` with one of the store's pooled connections (read-only work beside the webhooks, such as the
+    /// metrics), so the server keeps one connection source.
+    ///
+    /// - Parameter body: Uses the connection; it must not keep it.
+    /// - Returns: What `body` returns.
+    /// - Throws: A connection problem, or what `body` throws.
+    public func withConnection<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T
+    {
+        try await pool.withConnection(body)
+    }
+
     /// Closes the idle connections. Call after the server has stopped.
     public func close() async {
         await pool.close()

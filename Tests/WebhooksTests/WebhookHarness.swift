@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
-import HTTPServer
 import InMemoryLogging
 import Logging
 import NIOCore
 import NIOHTTP1
+import OperatorServer
 import Postgres
 import TestSupport
 import Testing
@@ -107,6 +107,17 @@ struct WebhookHarness: Sendable {
     /// The webhook paths of the default configuration.
     static let decision = "/webhooks/decision"
     static let event = "/webhooks/event"
+}
+
+/// The operator server as the webhook receiver (`provisioner webhooks`: the dashboard off), listening on loopback
+/// while `body` runs, over `store`.
+func withWebhookServer<Result: Sendable>(
+    configuration: WebhookConfiguration, store: PostgresWebhookStore, logger: Logger,
+    _ body: (OperatorServer.Address) async throws -> Result
+) async throws -> Result {
+    try await withOperatorServer(
+        configuration: OperatorServerConfiguration(webhooks: configuration), database: store, store: store,
+        logger: logger, body)
 }
 
 /// The lifecycle columns of one queue row.
