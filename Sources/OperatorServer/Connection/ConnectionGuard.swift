@@ -167,6 +167,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case _ where closing:
             phase = .draining(bytes: 0)
             arm(limits.refusalDrainTimeout, .refused)
+            // Small fixed reads while draining: what is thrown away never needs the 64 KiB buffers a fast sender
+            // grows the adaptive allocator to (300 draining connections would hold 300 of them at once).
+            try? context.channel.syncOptions?.setOption(
+                ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 4096))
             context.close(mode: .output, promise: nil)
             context.read()
         case .readingBody:
