@@ -16,6 +16,7 @@ struct Provisioner: AsyncParsableCommand {
             StatusCommand.self,
             ExportCommand.self,
             QRCommand.self,
+            ServeCommand.self,
             WebhooksCommand.self,
             RenewCommand.self,
             CheckCommand.self,
