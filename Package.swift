@@ -25,6 +25,10 @@ let package = Package(
         // C libraries, found with pkg-config, installed from Debian.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Files written safely: unpredictable exclusive temporary names, 0600, fsync, rename; private directories.
+        .target(name: "SafeFiles"),
 
         // A small, safe Swift layer over libpq: connections, parameterised queries, COPY, transactions.
         .target(
@@ -71,7 +75,7 @@ let package = Package(
         .target(
             name: "Provisioning",
             dependencies: [
-                "SessionQueue", "VeriffAPI", "RateLimiting", "Postgres",
+                "SessionQueue", "VeriffAPI", "RateLimiting", "Postgres", "SafeFiles",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -79,7 +83,7 @@ let package = Package(
         .target(
             name: "Distribution",
             dependencies: [
-                "SessionQueue", "VeriffAPI", "Postgres", "CQREncode",
+                "SessionQueue", "VeriffAPI", "Postgres", "SafeFiles", "CQREncode", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -110,7 +114,7 @@ let package = Package(
             name: "provisioner",
             dependencies: [
                 "Postgres", "VeriffAPI", "VeriffStandIn", "RateLimiting", "SessionQueue", "Provisioning",
-                "Distribution", "HTTPServer", "Operations", "Webhooks",
+                "Distribution", "HTTPServer", "Operations", "Webhooks", "SafeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -138,9 +142,11 @@ let package = Package(
         .testTarget(name: "SessionQueueTests", dependencies: ["SessionQueue", "Postgres", "TestSupport"]),
         .testTarget(
             name: "ProvisioningTests",
-            dependencies: ["Provisioning", "SessionQueue", "VeriffStandIn", "TestSupport"]
+            dependencies: ["Provisioning", "SessionQueue", "VeriffStandIn", "SafeFiles", "TestSupport"]
         ),
-        .testTarget(name: "DistributionTests", dependencies: ["Distribution", "SessionQueue", "TestSupport"]),
+        .testTarget(
+            name: "DistributionTests", dependencies: ["Distribution", "SessionQueue", "SafeFiles", "TestSupport"]
+        ),
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
@@ -150,6 +156,13 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // Seeded random and mutated inputs for every parser that reads untrusted text.
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: [
+                "Distribution", "VeriffAPI", "Webhooks", "SessionQueue", "Postgres", "CLibPQ", "TestSupport",
             ]
         ),
         .testTarget(

@@ -20,10 +20,12 @@ struct LimiterProcessesTests {
         let executable = try executable()
         try await TestDatabase.withFresh { conninfo in
             let arguments = [
-                "limiter-probe", "--database-url", conninfo, "--key", "integration-p", "--rate", "120",
+                "limiter-probe", "--key", "integration-p", "--rate", "120",
                 "--window-seconds", "10", "--senders", "4", "--seconds", "25",
             ]
-            let children = try (0..<3).map { _ in try ChildProcess.spawn(executable, arguments) }
+            let children = try (0..<3).map { _ in
+                try ChildProcess.spawn(executable, arguments, environment: ["DATABASE_URL": conninfo])
+            }
             var perProcess: [[Duration]] = []
             for child in children {
                 let status = await child.wait()

@@ -1,7 +1,5 @@
-import Foundation
-
 /// A parsed JSON value, keeping the difference between numbers, booleans and strings that JSONL typing needs.
-enum JSONValue: Sendable, Hashable, Decodable {
+enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -10,31 +8,14 @@ enum JSONValue: Sendable, Hashable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    /// Parses one JSON text.
+    /// Parses one JSON text (RFC 8259). An object that names a key twice is refused, as a CSV header that names a
+    /// column twice is: which of the two values was meant cannot be told.
     static func parse(_ bytes: [UInt8]) -> Result<JSONValue, ProblemMessage> {
+        var parser = JSONParser(bytes: bytes)
         do {
-            return .success(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)))
+            return .success(try parser.document())
         } catch {
-            return .failure(ProblemMessage("is not valid JSON"))
+            return .failure(error)
         }
     }
 

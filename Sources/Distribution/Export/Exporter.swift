@@ -1,5 +1,6 @@
 import Logging
 import Postgres
+import SafeFiles
 
 #if canImport(Glibc)
     import Glibc

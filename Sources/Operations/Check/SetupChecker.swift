@@ -15,7 +15,7 @@ public struct SetupChecker: Sendable {
     }
 
     /// Runs every check, in order; a check that needs the database is skipped when it cannot be reached.
-    /// - Returns: One result per check: `configuration`, `database`, `schema`, `permissions`, `veriff`.
+    /// - Returns: One result per check: `configuration`, `database`, `schema`, `permissions`, `roles`, `veriff`.
     public func run() async -> CheckReport {
         var results = [checkConfiguration()]
         do {
@@ -23,12 +23,14 @@ public struct SetupChecker: Sendable {
             results.append(await checkDatabase(connection))
             results.append(await checkSchema(connection))
             results.append(await checkPermissions(connection))
+            results.append(await checkRoles(connection))
             await connection.close()
         } catch {
             let place = ConnectionPlace.describe(configuration.conninfo, environment: configuration.environment)
             results.append(.failed("database", "cannot connect to \(place): \(Self.firstLine(of: error))"))
             results.append(.skipped("schema", "not checked: no database connection"))
             results.append(.skipped("permissions", "not checked: no database connection"))
+            results.append(.skipped("roles", "not checked: no database connection"))
         }
         results.append(await checkVeriff())
         return CheckReport(results: results)

@@ -3,6 +3,7 @@ import Distribution
 import Foundation
 import Logging
 import Postgres
+import SafeFiles
 
 /// `provisioner enqueue FILE`: validates a CSV or JSONL file of end-users and adds them to the queue.
 struct EnqueueCommand: AsyncParsableCommand {

@@ -5,7 +5,8 @@ import RateLimiting
 import Synchronization
 
 /// A hidden test command: several senders acquire from the shared limiter and print their send times, so tests
-/// can run several processes against one database and check the window bound across them.
+/// can run several processes against one database and check the window bound across them. The database comes from
+/// `DATABASE_URL` like every other command's (never a flag: `ps` shows command lines to every user).
 struct LimiterProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "limiter-probe",
@@ -14,9 +15,6 @@ struct LimiterProbeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var limiter: LimiterOptions
-
-    @Option(help: "A libpq connection string for the database holding the limiter state.")
-    var databaseURL: String = ""
 
     @Option(help: "The limiter key.")
     var key: String = "probe"
@@ -40,7 +38,7 @@ struct LimiterProbeCommand: AsyncParsableCommand {
         let end = clock.now.advanced(by: .seconds(seconds))
         let senders = senders
         try await PostgresRateLimiter.withLimiter(
-            conninfo: databaseURL, key: key, configuration: configuration, logger: logger
+            conninfo: DatabaseOptions.conninfo(), key: key, configuration: configuration, logger: logger
         ) { limiter in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<senders {
