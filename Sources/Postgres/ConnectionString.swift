@@ -79,6 +79,7 @@ public enum ConnectionString {
         case "port": looksRight = value.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ",") }
         case "host", "hostaddr":
             looksRight = value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[],%_/".contains($0)) }
+        case "user": looksRight = value.allSatisfy { $0.isLetter || $0.isNumber || "_.-$@".contains($0) }
         default: looksRight = value.allSatisfy { $0.isLetter || $0.isNumber || "_.-$".contains($0) }
         }
         guard looksRight else { return nil }

@@ -142,5 +142,7 @@ struct PostgresErrorHygieneTests {
         #expect(
             ConnectionString.describe("postgresql://db.internal/prov?user=nightly") == "db.internal/prov as nightly")
         #expect(ConnectionString.describe("postgresql://u:pa@ss_Q@[::1]/db") == "::1/db")
+        #expect(ConnectionString.describe("host=db user=alice@corp dbname=x") == "db/x as alice@corp")
+        #expect(ConnectionString.describe("host=/var/run/postgresql port=5432") == "/var/run/postgresql:5432")
     }
 }
