@@ -33,6 +33,10 @@ let package = Package(
         // C libraries, found with pkg-config, installed from Debian.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Files written safely: unpredictable exclusive temporary names, 0600, fsync, rename; private directories.
+        .target(name: "SafeFiles"),
 
         // Small pure helpers every module shares: the `asyncDo` scope, civil dates, JSON text, typed durations.
         .target(name: "Support"),
@@ -59,7 +63,7 @@ let package = Package(
         .target(
             name: "VeriffStandIn",
             dependencies: [
-                "VeriffAPI",
+                "Support", "VeriffAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -81,7 +85,7 @@ let package = Package(
         .target(
             name: "Provisioning",
             dependencies: [
-                "SessionQueue", "VeriffAPI", "RateLimiting", "Postgres",
+                "SessionQueue", "VeriffAPI", "RateLimiting", "Postgres", "SafeFiles",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -89,7 +93,7 @@ let package = Package(
         .target(
             name: "Distribution",
             dependencies: [
-                "SessionQueue", "VeriffAPI", "Postgres", "Support", "CQREncode",
+                "SessionQueue", "VeriffAPI", "Postgres", "SafeFiles", "Support", "CQREncode", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -140,7 +144,7 @@ let package = Package(
             name: "provisioner",
             dependencies: [
                 "Postgres", "VeriffAPI", "VeriffStandIn", "RateLimiting", "SessionQueue", "Provisioning",
-                "Distribution", "Operations", "Webhooks", "OperatorServer", "Support",
+                "Distribution", "Operations", "Webhooks", "OperatorServer", "SafeFiles", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -194,9 +198,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvisioningTests",
-            dependencies: ["Provisioning", "SessionQueue", "VeriffStandIn", "TestSupport"]
+            dependencies: ["Provisioning", "SessionQueue", "VeriffStandIn", "SafeFiles", "TestSupport"]
         ),
-        .testTarget(name: "DistributionTests", dependencies: ["Distribution", "SessionQueue", "TestSupport"]),
+        .testTarget(
+            name: "DistributionTests", dependencies: ["Distribution", "SessionQueue", "SafeFiles", "TestSupport"]
+        ),
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
@@ -207,6 +213,13 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // Seeded random and mutated inputs for every parser that reads untrusted text.
+        .testTarget(
+            name: "FuzzTests",
+            dependencies: [
+                "Distribution", "VeriffAPI", "Webhooks", "SessionQueue", "Postgres", "CLibPQ", "TestSupport",
             ]
         ),
         .testTarget(

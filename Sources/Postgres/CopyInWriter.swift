@@ -11,8 +11,10 @@ public final class CopyInWriter {
     }
 
     /// Appends text (one or more complete or partial rows in the COPY format the statement named).
-    /// - Throws: ``PostgresError`` when sending a full chunk fails.
+    /// - Throws: ``PostgresError/containsNUL(_:statement:)`` for text with a NUL byte (COPY's text format cannot
+    ///   carry one: nothing of it is sent), or ``PostgresError`` when sending a full chunk fails.
     public func write(_ text: String) async throws {
+        if text.utf8.contains(0) { throw PostgresError.containsNUL("COPY data", statement: "COPY data") }
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= Self.chunkSize { try await flush() }
     }

@@ -86,7 +86,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> [PostgresRow] {
         let texts = parameters.map(\.postgresText)
         return try await withHandle { handle in
-            let result = Self.execParams(handle, sql, texts)
+            let result = try Self.execParams(handle, sql, texts)
             defer { PQclear(result) }
             try Self.check(result, handle, sql)
             return Self.rows(of: result!)
@@ -100,7 +100,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func execute(_ sql: String, _ parameters: [any PostgresEncodable] = []) async throws -> Int {
         let texts = parameters.map(\.postgresText)
         return try await withHandle { handle in
-            let result = Self.execParams(handle, sql, texts)
+            let result = try Self.execParams(handle, sql, texts)
             defer { PQclear(result) }
             try Self.check(result, handle, sql)
             return Int(String(cString: PQcmdTuples(result))) ?? 0
@@ -248,7 +248,13 @@ public final class PostgresConnection: @unchecked Sendable {
         return UncheckedBox(handle)
     }
 
-    private static func execParams(_ handle: OpaquePointer, _ sql: String, _ texts: [String?]) -> OpaquePointer? {
+    /// - Throws: ``PostgresError/containsNUL(_:statement:)`` for a text with a NUL byte (a C string would end there
+    ///   and the value would be cut silently); nothing is sent then.
+    private static func execParams(_ handle: OpaquePointer, _ sql: String, _ texts: [String?]) throws -> OpaquePointer?
+    {
+        if let index = texts.firstIndex(where: { $0?.utf8.contains(0) == true }) {
+            throw PostgresError.containsNUL("parameter $\(index + 1)", statement: sql)
+        }
         // strdup'd copies keep every C string alive for the duration of the call.
         let cStrings: [UnsafeMutablePointer<CChar>?] = texts.map { $0.flatMap { strdup($0) } }
         defer { cStrings.forEach { free($0) } }
@@ -270,7 +276,7 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError.queryFailed(
                 sqlState: field(CLibPQ_DIAG_SQLSTATE),
                 message: field(CLibPQ_DIAG_MESSAGE_PRIMARY) ?? errorMessage(handle),
-                detail: field(CLibPQ_DIAG_MESSAGE_DETAIL),
+                constraint: field(CLibPQ_DIAG_CONSTRAINT_NAME),
                 statement: sql)
         }
     }

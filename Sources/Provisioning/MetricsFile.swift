@@ -1,12 +1,11 @@
 import Foundation
+import SafeFiles
 import SessionQueue
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Writes a run's summary in Prometheus text format, for node_exporter's textfile collector (how cron jobs are
-/// monitored). Written to a temporary file and renamed, so the collector never reads half a file.
+/// monitored). Written through ``AtomicFile`` (an unpredictable temporary name created exclusively, then renamed), so
+/// the collector never reads half a file and a symbolic link planted at the target or a temporary name is never
+/// followed.
 public enum MetricsFile {
     /// The exposition text for a summary.
     public static func render(_ summary: RunSummary, exitCode: Int32, finishedAt: Date = Date()) -> String {
@@ -51,20 +50,11 @@ public enum MetricsFile {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes the metrics atomically (temporary file in the same directory, then rename), mode 0644.
-    /// - Throws: A file-system error when the directory is not writable.
+    /// Writes the metrics atomically (``AtomicFile``), mode 0644: node_exporter reads them as its own user, and they
+    /// hold counts only.
+    /// - Throws: ``OutputFileError`` when the directory is not writable.
     public static func write(_ summary: RunSummary, exitCode: Int32, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        try Data(render(summary, exitCode: exitCode).utf8).write(to: temporary)
-        // rename(2) replaces the old file atomically (FileManager's replaceItemAt needs it to exist).
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(
-                .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot write \(path): \(reason)"])
-        }
+        try AtomicFile.write(Array(render(summary, exitCode: exitCode).utf8), to: path, mode: 0o644)
     }
 
     private static func format(_ value: Double) -> String {

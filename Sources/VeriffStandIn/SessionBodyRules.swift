@@ -1,3 +1,4 @@
+import Support
 import VeriffAPI
 
 /// A Veriff-shaped refusal: HTTP status, Veriff code and message.
@@ -54,7 +55,7 @@ enum SessionBodyRules {
             }
         }
         if let vendorData = verification["vendorData"], vendorData != .null, !vendorData.isString {
-            throw reject("1501", "vendorData must be a string.", "Got \(vendorData.typeName).")
+            throw reject("1501", "vendorData must be a string.", "Got \(vendorData.kind).")
         }
         let person = verification["person"]
         let document = verification["document"]
@@ -92,7 +93,7 @@ enum SessionBodyRules {
         switch value {
         case nil, .null?: return nil
         case .string(let text)?: return text
-        case let other?: throw reject("1104", invalid, "\(path) must be a string, got \(other.typeName).")
+        case let other?: throw reject("1104", invalid, "\(path) must be a string, got \(other.kind).")
         }
     }
 

@@ -24,7 +24,9 @@ public enum WebhookPayload {
     public static func parse(kind: LifecycleEvent.Kind, body: some Collection<UInt8>) -> LifecycleEvent {
         let bytes = Array(body)
         var event = LifecycleEvent(kind: kind, bodySHA256: sha256Hex(bytes))
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
+        guard nestingDepth(bytes) <= maximumNesting,
+            let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+        else {
             event.unparseableReason = "the body is not a JSON object"
             return event
         }
@@ -55,6 +57,39 @@ public enum WebhookPayload {
             event.unparseableReason = "neither a session id nor vendorData"
         }
         return event
+    }
+
+    /// The deepest nesting of arrays and objects read (Veriff's bodies need 4); deeper bodies are not parsed at all.
+    static let maximumNesting = 64
+
+    /// How deeply arrays and objects nest in `bytes` (brackets inside strings do not count): checked before
+    /// parsing, so no body can make the parser recurse without bound.
+    static func nestingDepth(_ bytes: [UInt8]) -> Int {
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// Lowercase hex SHA-256.

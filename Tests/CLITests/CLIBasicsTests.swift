@@ -120,3 +120,35 @@ struct CLIBasicsTests {
         }
     }
 }
+
+@Suite("CLI secrets on the command line and in malformed settings", .timeLimit(.minutes(10)))
+struct CLISecretsTests {
+    @Test("limiter-probe takes no --database-url (a command line is visible in ps): DATABASE_URL only")
+    func limiterProbeHasNoDatabaseFlag() async throws {
+        let output = try await CLI.run(["limiter-probe", "--database-url", "postgresql://u:secret@127.0.0.1/db"])
+        #expect(output.status == 64, "\(output.stderr)")
+        #expect(output.stderr.contains("--database-url"), "\(output.stderr)")
+        let help = try await CLI.run(["limiter-probe", "--help"])
+        #expect(!help.stdout.contains("database-url"))
+    }
+
+    @Test(
+        "a malformed DATABASE_URL shows no piece of its password",
+        arguments: [
+            ("postgresql://u:pa@ss_Q@[::1]/db", "pa@ss_Q"),
+            ("postgresql://runner:Tr0ub@dor&3@127.0.0.1:1/db", "Tr0ub@dor&3"),
+            ("postgresql://runner:se/cr3tPw@127.0.0.1:1/db", "se/cr3tPw"),
+            ("postgres//runner:NoColonSecret@127.0.0.1/db", "NoColonSecret"),
+            ("host=127.0.0.1 port=1 password=tw0 W0rdz dbname=db", "tw0 W0rdz"),
+        ])
+    func malformedDatabaseURL(url: String, password: String) async throws {
+        let output = try await CLI.run(["status"], environment: ["DATABASE_URL": url])
+        #expect(output.status != 0)
+        let characters = Array(password)
+        for start in 0...max(0, characters.count - 4) {
+            let piece = String(characters[start..<min(characters.count, start + 4)])
+            #expect(!output.stderr.contains(piece), "\(piece) in: \(output.stderr)")
+            #expect(!output.stdout.contains(piece), "\(piece) in: \(output.stdout)")
+        }
+    }
+}

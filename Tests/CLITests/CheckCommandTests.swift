@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import SessionQueue
 import TestSupport
 import Testing
 import VeriffStandIn
@@ -18,7 +19,7 @@ struct CheckCommandTests {
         return found
     }
 
-    static let checks = ["configuration", "database", "schema", "permissions", "veriff"]
+    static let checks = ["configuration", "database", "schema", "permissions", "roles", "veriff"]
 
     /// The environment of a good setup against `conninfo` and the stand-in at `baseURL`.
     static func environment(conninfo: String, baseURL: String) -> [String: String?] {
@@ -54,6 +55,12 @@ struct CheckCommandTests {
                         == true)
                 #expect(results["permissions"]?.line.contains("has what a run needs") == true)
                 #expect(results["permissions"]?.line.contains("superuser") == false)
+                #expect(results["permissions"]?.line.contains("note") == false, "\(output.stdout)")
+                #expect(
+                    results["roles"]?.line.contains(
+                        "provisioner_runner has exactly what a run needs; "
+                            + "provisioner_webhooks has exactly what the webhook receiver needs") == true,
+                    "\(output.stdout)")
                 #expect(
                     !output.stdout.contains(StandInTesting.apiKey) && !output.stderr.contains(StandInTesting.apiKey))
                 // check never creates a session.
@@ -213,6 +220,84 @@ struct CheckCommandTests {
                         results["permissions"]?.line.contains("missing UPDATE on session_queue —") == true,
                         "\(results["permissions"]?.line ?? "")")
                 }
+            }
+        }
+    }
+
+    @Test("the runner role may UPDATE only the columns a run writes: never an email, a name or a callback")
+    func runnerCannotRewriteEndUsers() async throws {
+        try await TestDatabase.withFresh { adminConninfo in
+            _ = try await TestDatabase.withConnection(adminConninfo) { db in
+                try await db.execute(
+                    "INSERT INTO session_queue (first_name, email) VALUES ('Jane', 'jane@example.com')")
+            }
+            try await RunnerRole.withLoginRole(in: adminConninfo) { admin, name in
+                try await admin.executeScript(try RunnerRole.rolesSQL())
+                try await admin.execute("GRANT provisioner_runner TO \(name)")
+            } _: { conninfo in
+                try await Self.checkRunnerCannotRewrite(conninfo)
+            }
+            let email = try await TestDatabase.withConnection(adminConninfo) { db in
+                try await db.query("SELECT email FROM session_queue").first?.decode("email", as: String.self)
+            }
+            #expect(email == "jane@example.com")
+        }
+    }
+
+    /// Every statement that would change the end-user's fields fails with "permission denied" for `conninfo`'s role.
+    static func checkRunnerCannotRewrite(_ conninfo: String) async throws {
+        try await TestDatabase.withConnection(conninfo) { db in
+            for statement in [
+                "UPDATE session_queue SET email = 'attacker@example.com'",
+                "UPDATE session_queue SET callback_url = 'https://evil.example'",
+                "UPDATE session_queue SET first_name = 'Eve'", "UPDATE session_queue SET vendor_data = 'x'",
+                "INSERT INTO session_queue (first_name) VALUES ('x')", "DELETE FROM session_queue",
+            ] {
+                let error = try await #require(throws: PostgresError.self, "\(statement)") {
+                    try await db.execute(statement)
+                }
+                #expect(error.sqlState == "42501", "\(statement): \(error)")
+            }
+            // What a run writes still works, renewal of expired sessions (run --renew-expired) included.
+            #expect(try await db.execute("UPDATE session_queue SET status = 'held', last_error = 'x'") == 1)
+            try await db.execute(
+                """
+                UPDATE session_queue SET status = 'provisioned', session_id = 's-1', session_url = 'https://x.y/v',
+                    provisioned_at = now() - interval '8 days', expires_at = now() - interval '1 day'
+                """)
+            #expect(try await SessionRenewal.renewExpired(db) == 1)
+        }
+    }
+
+    @Test("check fails `roles` when the runner may UPDATE more than a run writes (the old table-wide grant)")
+    func rolesFailOnTableWideUpdate() async throws {
+        try await withStandIn { standIn in
+            try await TestDatabase.withFresh { conninfo in
+                try await RunnerRole.withLoginRole(in: conninfo) { admin, name in
+                    try await admin.executeScript(try RunnerRole.rolesSQL())
+                    try await admin.execute("GRANT provisioner_runner TO \(name)")
+                    try await admin.execute("GRANT UPDATE ON session_queue TO provisioner_runner")
+                    try await admin.execute("REVOKE UPDATE (outcome) ON webhook_events FROM provisioner_webhooks")
+                } _: { roleConninfo in
+                    let output = try await CLI.run(
+                        ["check"], environment: Self.environment(conninfo: roleConninfo, baseURL: standIn.baseURL))
+                    #expect(output.status == 1)
+                    let results = Self.results(output.stdout)
+                    #expect(results["permissions"]?.status == "ok", "\(output.stdout)")
+                    #expect(results["permissions"]?.line.contains("may also UPDATE") == true, "\(output.stdout)")
+                    let roles = results["roles"]?.line ?? ""
+                    #expect(results["roles"]?.status == "FAIL", "\(output.stdout)")
+                    #expect(roles.contains("provisioner_runner may also UPDATE") && roles.contains("email"), "\(roles)")
+                    #expect(roles.contains("provisioner_webhooks lacks UPDATE (outcome) on webhook_events"), "\(roles)")
+                    #expect(roles.contains("sql/roles.sql"))
+                }
+                // Running sql/roles.sql again narrows the grant back (it revokes the table-wide UPDATE first).
+                try await TestDatabase.withConnection(conninfo) { admin in
+                    try await admin.executeScript(try RunnerRole.rolesSQL())
+                }
+                let output = try await CLI.run(
+                    ["check"], environment: Self.environment(conninfo: conninfo, baseURL: standIn.baseURL))
+                #expect(Self.results(output.stdout)["roles"]?.status == "ok", "\(output.stdout)")
             }
         }
     }

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// A million-row import: the real binary under /usr/bin/time, peak memory measured.
-@Suite("enqueue memory", .serialized, .timeLimit(.minutes(5)))
+@Suite("enqueue memory", .serialized, .timeLimit(.minutes(10)))
 struct EnqueueMemoryTests {
     /// Writes a CSV of `rows` valid end-users in 1 MiB pieces.
     static func generate(_ path: String, rows: Int) throws {

@@ -43,7 +43,7 @@ struct QRCodeTests {
         #expect(QRFileName.make(id: 42, label: "Jane Doe", extension: "svg") == "000042-jane-doe.svg")
         #expect(QRFileName.make(id: 7, label: "../../etc/passwd", extension: "png") == "000007-etc-passwd.png")
         #expect(QRFileName.make(id: 8, label: ".hidden/..\\x\u{0}", extension: "png") == "000008-hidden-x.png")
-        #expect(QRFileName.make(id: 1_234_567, label: "Łukasz Żółw", extension: "svg") == "1234567-ukasz-w.svg")
+        #expect(QRFileName.make(id: 1_234_567, label: "Łukasz Żółw", extension: "svg") == "1234567-lukasz-zolw.svg")
         #expect(QRFileName.make(id: 9, label: nil, extension: "svg") == "000009.svg")
         #expect(
             QRFileName.make(id: 9, label: String(repeating: "a", count: 99), extension: "svg").count == 6 + 1 + 40 + 4)

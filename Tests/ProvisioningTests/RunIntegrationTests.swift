@@ -144,6 +144,41 @@ struct RunIntegrationTests {
         }
     }
 
+    @Test("rows inserted by plain SQL with control characters or oversized fields are invalid and never sent")
+    func hostileRowsFromSQL() async throws {
+        try await TestDatabase.withFresh { conninfo in
+            try await TestDatabase.withConnection(conninfo) { db in
+                try await RunHarness.insertRows(db, count: 3)
+                try await db.execute(
+                    """
+                    INSERT INTO session_queue (first_name, last_name, full_address, vendor_data) VALUES
+                        ('Esc', E'\\x1b[2J', NULL, 'hostile-1'),
+                        ('Huge', 'Address', repeat('Main Street 1, ', 700000), 'hostile-2'),
+                        ('Del', 'Char', E'Pikk\\x7f 1', 'hostile-3'),
+                        ('Tab', 'Ok', E'Pikk 1\\tTallinn\\nEE', 'fine-4')
+                    """)
+                try await withStandIn { standIn in
+                    let summary = try await RunHarness.run(conninfo: conninfo, standIn: standIn)
+                    #expect(summary.counts.invalid == 3)
+                    #expect(summary.counts.provisioned == 4)
+                    #expect(standIn.stats().requestsByStatus.values.reduce(0, +) == 4)
+                }
+                let invalid = try await db.query(
+                    "SELECT vendor_data, last_error FROM session_queue WHERE status = 'invalid' ORDER BY vendor_data")
+                #expect(
+                    try invalid.map { try $0.decode("vendor_data", as: String.self) } == [
+                        "hostile-1", "hostile-2", "hostile-3",
+                    ])
+                #expect(
+                    try invalid[0].decode("last_error", as: String.self).hasPrefix("lastName: must not contain control")
+                )
+                #expect(
+                    try invalid[1].decode("last_error", as: String.self).hasPrefix("fullAddress: must be at most 1024"))
+                #expect(try invalid[2].decode("last_error", as: String.self).contains("U+007F"))
+            }
+        }
+    }
+
     @Test("a row Veriff rejects fails with Veriff's code and message; the others go on")
     func rejectedRow() async throws {
         try await TestDatabase.withFresh { conninfo in

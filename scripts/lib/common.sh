@@ -2,7 +2,7 @@
 # Source it; it defines functions only.
 
 # Debian packages the build, the tests and the demo need. Installed only when missing.
-PROVISIONER_APT_PACKAGES=(libpq-dev libqrencode-dev postgresql zbar-tools librsvg2-bin openssl python3-yaml systemd wrk procps time curl)
+PROVISIONER_APT_PACKAGES=(libpq-dev libqrencode-dev zlib1g-dev postgresql zbar-tools librsvg2-bin openssl python3-yaml systemd wrk procps time curl)
 
 log() { printf '==> %s\n' "$*" >&2; }
 

@@ -13,9 +13,12 @@ final class CSVEndUserSource: EndUserSource {
     let rejectsHeader: [String]
 
     /// Reads and checks the header row.
+    /// - Parameters:
+    ///   - file: The input.
+    ///   - maxRecordBytes: The longest record read; a longer one is an invalid row (the header: an error).
     /// - Throws: ``EnqueueError`` for an empty file, a missing header or an unknown or repeated column.
-    init(file: InputFile) throws {
-        let reader = CSVRecordReader(file: file)
+    init(file: InputFile, maxRecordBytes: Int) throws {
+        let reader = CSVRecordReader(file: file, maxRecordBytes: maxRecordBytes)
         guard let header = try reader.next() else { throw EnqueueError.missingHeader(file.path, found: nil) }
         if let problem = header.problem { throw EnqueueError.badHeader(file.path, line: header.line, problem: problem) }
         var columns: [Column] = []

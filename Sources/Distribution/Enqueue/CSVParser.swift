@@ -7,7 +7,9 @@ struct CSVRecord: Sendable, Hashable {
 }
 
 /// An incremental RFC 4180 parser over bytes: quoted fields may hold commas, doubled quotes and line breaks; records
-/// end with LF, CRLF or CR. Feed it chunks of any size; it keeps only the record being read.
+/// end with LF, CRLF or CR. Feed it chunks of any size; it keeps only the record being read, and of a record longer
+/// than ``maxRecordBytes`` nothing at all: such a record comes back with no fields and a problem naming the limit, so
+/// memory stays bounded whatever the input holds (a quote that is never closed, a line of a million commas).
 struct CSVParser {
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
 
@@ -16,14 +18,26 @@ struct CSVParser {
     private static let lf = UInt8(ascii: "\n")
     private static let cr = UInt8(ascii: "\r")
 
+    /// The most bytes one record may span (fields, separators and line breaks inside quotes).
+    let maxRecordBytes: Int
+
     private var state = State.fieldStart
     private var field: [UInt8] = []
+    /// Bytes of the record being read so far.
+    private var recordBytes = 0
+    /// The record being read passed ``maxRecordBytes``: its bytes are dropped until it ends.
+    private var isOverlong = false
     private var fields: [String] = []
     private var problem: String?
     private var lastWasCR = false
     /// The physical line being read.
     private var line = 1
     private var recordLine = 1
+
+    /// - Parameter maxRecordBytes: The longest record kept. Defaults to ``EnqueueOptions/defaultMaxRecordBytes``.
+    init(maxRecordBytes: Int = EnqueueOptions.defaultMaxRecordBytes) {
+        self.maxRecordBytes = maxRecordBytes
+    }
 
     /// Parses `bytes`, appending every record completed by them to `records` (blank lines are skipped).
     mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, into records: inout [CSVRecord]) {
@@ -32,21 +46,25 @@ struct CSVParser {
             lastWasCR = byte == Self.cr
             if byte == Self.lf && wasCR {
                 // The LF of a CRLF: the line (and, outside quotes, the record) ended at the CR.
-                if state == .quoted { field.append(byte) }
+                if state == .quoted { keep(byte) }
                 continue
             }
             let isNewline = byte == Self.lf || byte == Self.cr
+            if !isOverlong {
+                recordBytes += 1
+                if recordBytes > maxRecordBytes { dropRecord() }
+            }
             switch state {
             case .quoted:
                 if byte == Self.quote {
                     state = .quoteInQuoted
                 } else {
-                    field.append(byte)
+                    keep(byte)
                     if isNewline { line += 1 }
                 }
             case .quoteInQuoted:
                 if byte == Self.quote {
-                    field.append(byte)
+                    keep(byte)
                     state = .quoted
                 } else if byte == Self.comma {
                     endField()
@@ -55,7 +73,7 @@ struct CSVParser {
                     endRecord(into: &records)
                 } else {
                     if problem == nil { problem = "a quoted field has text after its closing quote" }
-                    field.append(byte)
+                    keep(byte)
                     state = .unquoted
                 }
             case .fieldStart:
@@ -66,7 +84,7 @@ struct CSVParser {
                 } else if isNewline {
                     endRecord(into: &records)
                 } else {
-                    field.append(byte)
+                    keep(byte)
                     state = .unquoted
                 }
             case .unquoted:
@@ -76,7 +94,7 @@ struct CSVParser {
                 } else if isNewline {
                     endRecord(into: &records)
                 } else {
-                    field.append(byte)
+                    keep(byte)
                 }
             }
         }
@@ -91,7 +109,23 @@ struct CSVParser {
         endRecord(into: &records, lineBreak: false)
     }
 
+    /// Appends a byte to the field being read, unless the record is already over the limit.
+    private mutating func keep(_ byte: UInt8) {
+        if !isOverlong { field.append(byte) }
+    }
+
+    /// Forgets what was read of the current record; the rest of it is parsed but not kept.
+    private mutating func dropRecord() {
+        isOverlong = true
+        field = []
+        fields = []
+    }
+
     private mutating func endField() {
+        if isOverlong {
+            field.removeAll(keepingCapacity: true)
+            return
+        }
         if let text = String(validating: field, as: UTF8.self) {
             fields.append(text)
         } else {
@@ -103,9 +137,18 @@ struct CSVParser {
 
     private mutating func endRecord(into records: inout [CSVRecord], lineBreak: Bool = true) {
         endField()
-        let isBlank = fields.count == 1 && fields[0].isEmpty && problem == nil
-        if !isBlank { records.append(CSVRecord(line: recordLine, fields: fields, problem: problem)) }
+        if isOverlong {
+            let overlong =
+                "is longer than \(maxRecordBytes) bytes, the most a record may hold (is a closing quote missing?)"
+            // An unclosed quote (reported by finish) says more than the length it caused.
+            records.append(CSVRecord(line: recordLine, fields: [], problem: state == .quoted ? problem : overlong))
+        } else {
+            let isBlank = fields.count == 1 && fields[0].isEmpty && problem == nil
+            if !isBlank { records.append(CSVRecord(line: recordLine, fields: fields, problem: problem)) }
+        }
         fields.removeAll(keepingCapacity: true)
+        isOverlong = false
+        recordBytes = 0
         problem = nil
         state = .fieldStart
         if lineBreak { line += 1 }

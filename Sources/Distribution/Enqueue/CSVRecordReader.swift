@@ -1,13 +1,18 @@
-/// Reads CSV records from a file one at a time, holding at most one chunk's worth of records in memory.
+/// Reads CSV records from a file one at a time, holding at most one chunk's worth of records in memory (a record
+/// longer than the limit is reported, not kept).
 final class CSVRecordReader {
     private let file: InputFile
-    private var parser = CSVParser()
+    private var parser: CSVParser
     private var pending: [CSVRecord] = []
     private var nextIndex = 0
     private var atEnd = false
 
-    init(file: InputFile) {
+    /// - Parameters:
+    ///   - file: The input.
+    ///   - maxRecordBytes: The longest record kept (see ``CSVParser``).
+    init(file: InputFile, maxRecordBytes: Int) {
         self.file = file
+        self.parser = CSVParser(maxRecordBytes: maxRecordBytes)
     }
 
     /// The next record, or `nil` at the end of the file.

@@ -1,3 +1,4 @@
+import Support
 import VeriffAPI
 
 /// One of the end-user fields a CSV column or JSONL key can name.
@@ -44,7 +45,7 @@ extension EndUser {
                 consents = nil
                 return nil
             }
-            switch JSONValue.parse(Array(text.utf8)) {
+            switch JSONValue.parseField(Array(text.utf8)) {
             case .success(let value):
                 switch Consent.list(from: value) {
                 case .success(let list): consents = list

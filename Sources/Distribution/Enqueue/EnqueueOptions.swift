@@ -11,6 +11,12 @@ public struct EnqueueOptions: Sendable {
     public var rejectsPath: String?
     /// How many problems the report lists in full; the rest are counted. Defaults to 50.
     public var reportedProblemLimit = 50
+    /// The most bytes one CSV record or JSONL line may hold; a longer one is an invalid row, and is never held in
+    /// memory. Defaults to ``defaultMaxRecordBytes`` (64 KiB: many times the largest valid end-user).
+    public var maxRecordBytes = EnqueueOptions.defaultMaxRecordBytes
+
+    /// 64 KiB.
+    public static let defaultMaxRecordBytes = 64 * 1024
 
     public init(
         format: InputFormat? = nil, skipInvalid: Bool = false, dryRun: Bool = false, rejectsPath: String? = nil

@@ -30,8 +30,8 @@ public struct Enqueuer: Sendable {
         let file = try InputFile(path: path)
         let source: any EndUserSource =
             switch format {
-            case .csv: try CSVEndUserSource(file: file)
-            case .jsonl: JSONLEndUserSource(file: file)
+            case .csv: try CSVEndUserSource(file: file, maxRecordBytes: options.maxRecordBytes)
+            case .jsonl: JSONLEndUserSource(file: file, maxLineBytes: options.maxRecordBytes)
             }
         let writesRejects = options.skipInvalid && !options.dryRun
         let rejects =

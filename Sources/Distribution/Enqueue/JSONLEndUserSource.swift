@@ -1,3 +1,4 @@
+import Support
 import VeriffAPI
 
 /// End-users from a JSONL file: one object per line, with flat field names or Veriff's nested shape
@@ -16,12 +17,25 @@ final class JSONLEndUserSource: EndUserSource {
         "address": ["fulladdress": .fullAddress],
     ]
 
-    init(file: InputFile) {
-        reader = LineReader(file: file)
+    /// - Parameters:
+    ///   - file: The input.
+    ///   - maxLineBytes: The longest line read; a longer one is an invalid row, never held in memory.
+    init(file: InputFile, maxLineBytes: Int) {
+        reader = LineReader(file: file, maxLineBytes: maxLineBytes)
+        self.maxLineBytes = maxLineBytes
     }
+
+    private let maxLineBytes: Int
 
     func next() throws -> InputRow? {
         while let line = try reader.next() {
+            if line.isOverlong {
+                let problem = "is longer than \(maxLineBytes) bytes, the most a line may hold"
+                return InputRow(
+                    line: line.number, user: nil,
+                    problems: [RowProblem(line: line.number, field: nil, problem: problem)],
+                    original: [""])
+            }
             guard line.bytes.contains(where: { !Self.isJSONSpace($0) }) else { continue }
             let text = String(decoding: line.bytes, as: UTF8.self)
             return row(line.number, bytes: line.bytes, text: text)
@@ -37,24 +51,40 @@ final class JSONLEndUserSource: EndUserSource {
         }
         guard String(validating: bytes, as: UTF8.self) != nil else { return malformed("is not valid UTF-8") }
         let object: [String: JSONValue]
-        switch JSONValue.parse(bytes) {
+        switch JSONValue.parseField(bytes) {
         case .failure(let problem): return malformed(problem.message)
         case .success(.object(let value)): object = value
         case .success(let value): return malformed("must be a JSON object; got \(value.kind)")
         }
         var user = EndUser()
         var problems: [RowProblem] = []
-        fill(&user, from: object, problems: &problems, line: number, path: "")
+        var seen: [EndUserField: String] = [:]
+        fill(&user, from: object, problems: &problems, seen: &seen, line: number, path: "", prefix: "")
         return InputRow.checked(line: number, user: user, readingProblems: problems, original: [text])
     }
 
     private func fill(
-        _ user: inout EndUser, from object: [String: JSONValue], problems: inout [RowProblem], line: Int, path: String
+        _ user: inout EndUser, from object: [String: JSONValue], problems: inout [RowProblem],
+        seen: inout [EndUserField: String], line: Int, path: String, prefix: String
     ) {
+        /// Records that `name` sets `field`; a second key for the same field (`firstName` and `first_name`, or
+        /// `person.firstName` and `firstName`) is a problem, as a CSV column named twice is.
+        func claim(_ field: EndUserField, _ name: String) -> Bool {
+            if let earlier = seen[field] {
+                problems.append(
+                    RowProblem(
+                        line: line, field: field.name,
+                        problem: "keys \(JSONText.quoted(earlier)) and \(JSONText.quoted(name)) both name \(field.name)"
+                    ))
+                return false
+            }
+            seen[field] = name
+            return true
+        }
         for (key, value) in object.sorted(by: { $0.key < $1.key }) {
             let lowered = EndUserField.key(key)
             if path.isEmpty, lowered == "verification", case .object(let inner) = value {
-                fill(&user, from: inner, problems: &problems, line: line, path: "")
+                fill(&user, from: inner, problems: &problems, seen: &seen, line: line, path: "", prefix: key + ".")
             } else if path.isEmpty, let fields = Self.nested[lowered] {
                 guard case .object(let inner) = value else {
                     if case .null = value { continue }
@@ -64,15 +94,18 @@ final class JSONLEndUserSource: EndUserSource {
                 for (innerKey, innerValue) in inner.sorted(by: { $0.key < $1.key }) {
                     guard let field = fields[EndUserField.key(innerKey)] else {
                         problems.append(
-                            RowProblem(line: line, field: nil, problem: "unknown field \"\(key).\(innerKey)\""))
+                            RowProblem(
+                                line: line, field: nil, problem: "unknown field \(Self.shown(key + "." + innerKey))"))
                         continue
                     }
+                    guard claim(field, "\(prefix)\(key).\(innerKey)") else { continue }
                     set(field, innerValue, on: &user, problems: &problems, line: line)
                 }
             } else if path.isEmpty, let field = EndUserField.named(key) {
+                guard claim(field, prefix + key) else { continue }
                 set(field, value, on: &user, problems: &problems, line: line)
             } else {
-                problems.append(RowProblem(line: line, field: nil, problem: "unknown field \"\(key)\""))
+                problems.append(RowProblem(line: line, field: nil, problem: "unknown field \(Self.shown(key))"))
             }
         }
     }
@@ -93,6 +126,11 @@ final class JSONLEndUserSource: EndUserSource {
         case .success(nil): break
         case .failure(let problem): problems.append(RowProblem(line: line, field: field.name, problem: problem.message))
         }
+    }
+
+    /// A key from the file as a message shows it: JSON-quoted (control characters escaped), at most 60 characters.
+    private static func shown(_ key: String) -> String {
+        JSONText.quoted(key.count > 60 ? String(key.prefix(57)) + "..." : key)
     }
 
     private static func isJSONSpace(_ byte: UInt8) -> Bool {

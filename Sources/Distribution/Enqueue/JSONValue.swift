@@ -1,52 +1,20 @@
-import Foundation
+import Support
 
-/// A parsed JSON value, keeping the difference between numbers, booleans and strings that JSONL typing needs.
-enum JSONValue: Sendable, Hashable, Decodable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    /// Parses one JSON text.
-    static func parse(_ bytes: [UInt8]) -> Result<JSONValue, ProblemMessage> {
+extension JSONValue {
+    /// Parses one JSON text with the strict parser; the failure says what is wrong, for a row problem.
+    static func parseField(_ bytes: [UInt8]) -> Result<JSONValue, ProblemMessage> {
         do {
-            return .success(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)))
+            return .success(try JSONParser.parse(bytes))
         } catch {
-            return .failure(ProblemMessage("is not valid JSON"))
-        }
-    }
-
-    /// What kind of value this is, for messages ("a number", "an object").
-    var kind: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .integer, .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
+            let message =
+                switch error {
+                case .syntax: "is not valid JSON (\(error))"
+                case .duplicateKey(let key): "has the key \(JSONText.quoted(String(key.prefix(60)))) twice"
+                case .tooDeep(let limit): "is nested more than \(limit) levels deep"
+                case .invalidUTF8: "is not valid UTF-8"
+                case .numberOutOfRange: "has a number out of range"
+                }
+            return .failure(ProblemMessage(message))
         }
     }
 

@@ -1,3 +1,5 @@
+import SafeFiles
+
 /// The rejects file of `enqueue --skip-invalid`: each refused row's original fields plus `line` and `reason`, as
 /// CSV, written atomically with mode 0600 (it holds personal data).
 ///

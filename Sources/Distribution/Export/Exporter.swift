@@ -1,5 +1,6 @@
 import Logging
 import Postgres
+import SafeFiles
 import SessionQueue
 import Support
 

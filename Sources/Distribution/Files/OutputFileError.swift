@@ -1,14 +1,4 @@
+import SafeFiles
+
 /// An output file (export, rejects, QR codes, the print sheet) could not be written; nothing partial is left.
-public struct OutputFileError: Error, Sendable, CustomStringConvertible {
-    /// The file or directory concerned.
-    public let path: String
-    /// The system's reason.
-    public let reason: String
-
-    init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "cannot write \(path): \(reason)" }
-}
+public typealias OutputFileError = SafeFiles.OutputFileError

@@ -1,5 +1,7 @@
-/// Writes grayscale PNG files without an image library: zlib stream of stored (uncompressed) deflate blocks with
-/// its Adler-32, and a CRC-32 per chunk.
+import CZlib
+
+/// Writes grayscale PNG files without an image library: the image data deflated by zlib (a QR code's long runs of
+/// one colour shrink about 35×), and a CRC-32 per chunk.
 enum PNGEncoder {
     /// A grayscale PNG.
     /// - Parameters:
@@ -12,9 +14,24 @@ enum PNGEncoder {
         header += bigEndian(UInt32(height))
         header += [bitDepth, 0, 0, 0, 0]  // grayscale, deflate, adaptive filtering, no interlace
         png += chunk("IHDR", header)
-        png += chunk("IDAT", zlibStored(scanlines))
+        png += chunk("IDAT", zlibDeflated(scanlines))
         png += chunk("IEND", [])
         return png
+    }
+
+    /// A zlib stream holding `data` deflated at the best compression (zlib's `compress2`, level 9); stored blocks
+    /// if zlib fails, which it can only do when out of memory.
+    static func zlibDeflated(_ data: [UInt8]) -> [UInt8] {
+        var length = compressBound(uLong(data.count))
+        var out = [UInt8](repeating: 0, count: Int(length))
+        let status = out.withUnsafeMutableBufferPointer { output in
+            data.withUnsafeBufferPointer { input in
+                compress2(output.baseAddress, &length, input.baseAddress, uLong(input.count), Z_BEST_COMPRESSION)
+            }
+        }
+        guard status == Z_OK else { return zlibStored(data) }
+        out.removeSubrange(Int(length)...)
+        return out
     }
 
     /// A zlib stream holding `data` in stored deflate blocks of at most 65,535 bytes.

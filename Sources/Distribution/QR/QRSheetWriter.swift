@@ -1,18 +1,14 @@
 import Foundation
 import Logging
 import Postgres
+import SafeFiles
 import SessionQueue
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// Draws one QR code per provisioned, unexpired session into a directory, with an `index.html` sheet to print.
 ///
 /// Every file is written atomically with mode 0600 (the codes are live verification links) into a directory
-/// created with mode 0700. Rows are read in batches, so any number of sessions takes constant memory.
+/// created with mode 0700; an existing directory that another user owns or that its group or everyone can write to
+/// is refused. Rows are read in batches, so any number of sessions takes constant memory.
 public struct QRSheetWriter: Sendable {
     private let logger: Logger
 
@@ -22,7 +18,7 @@ public struct QRSheetWriter: Sendable {
 
     /// Writes the images and `index.html` into `directory` (created if missing).
     /// - Returns: How many codes were written, and where the sheet is.
-    /// - Throws: ``OutputFileError``, ``QRCodeError`` (a url too long for a QR code), ``PostgresError``.
+    /// - Throws: ``OutputFileError`` (also for a directory others can write to), ``QRCodeError`` (a url too long for a QR code), ``PostgresError``.
     public func write(to directory: String, options: QROptions, connection: PostgresConnection) async throws
         -> QRReport
     {
@@ -59,14 +55,9 @@ public struct QRSheetWriter: Sendable {
         return QRReport(codes: count, indexPath: indexPath)
     }
 
+    /// Creates the directory (mode 0700), or checks that an existing one is private (see ``PrivateDirectory``).
     static func makeDirectory(_ path: String) throws {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw OutputFileError(path: path, reason: String(cString: strerror(errno)))
-        }
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw OutputFileError(path: path, reason: "not a directory")
-        }
+        try PrivateDirectory.prepare(path)
     }
 }
 

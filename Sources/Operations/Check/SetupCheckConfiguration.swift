@@ -1,3 +1,4 @@
+import SessionQueue
 import VeriffAPI
 
 /// What `provisioner check` checks: the settings a run would use, gathered by the command line.

@@ -15,7 +15,7 @@ public struct SetupChecker: Sendable {
     }
 
     /// Runs every check, in order; a check that needs the database is skipped when it cannot be reached.
-    /// - Returns: One result per check: `configuration`, `database`, `schema`, `permissions`, `veriff`.
+    /// - Returns: One result per check: `configuration`, `database`, `schema`, `permissions`, `roles`, `veriff`.
     public func run() async -> CheckReport {
         var results = [checkConfiguration()]
         do {
@@ -25,7 +25,7 @@ public struct SetupChecker: Sendable {
                 try await pool.withConnection { connection in
                     [
                         await checkDatabase(connection), await checkSchema(connection),
-                        await checkPermissions(connection),
+                        await checkPermissions(connection), await checkRoles(connection),
                     ]
                 }
             }
@@ -34,6 +34,7 @@ public struct SetupChecker: Sendable {
             results.append(.failed("database", "cannot connect to \(place): \(Self.firstLine(of: error))"))
             results.append(.skipped("schema", "not checked: no database connection"))
             results.append(.skipped("permissions", "not checked: no database connection"))
+            results.append(.skipped("roles", "not checked: no database connection"))
         }
         results.append(await checkVeriff())
         return CheckReport(results: results)

@@ -52,6 +52,7 @@ public enum RetryAfter {
                 let shortYear = Int(parts[2])
             else { return nil }
             // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
+            guard parts[2].count == 2 || parts[2].count == 4 else { return nil }
             let year = parts[2].count == 4 ? shortYear : (shortYear < 70 ? 2000 + shortYear : 1900 + shortYear)
             return unixTime(year: year, month: month, day: day, time: tokens[2])
         }
@@ -69,8 +70,9 @@ public enum RetryAfter {
 
     private static func unixTime(year: Int, month: Int, day: Int, time: String) -> Int64? {
         let hms = time.split(separator: ":").compactMap { Int($0) }
+        // Years outside 1...9999 are no HTTP-date; bounding them also keeps the arithmetic below from overflowing.
         guard hms.count == 3, (0...23).contains(hms[0]), (0...59).contains(hms[1]), (0...60).contains(hms[2]),
-            (1...31).contains(day), (1...12).contains(month)
+            (1...31).contains(day), (1...12).contains(month), (1...9999).contains(year)
         else { return nil }
         let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
         return Int64(days) * 86_400 + Int64(hms[0] * 3600 + hms[1] * 60 + hms[2])

@@ -12,40 +12,60 @@ extension EndUser {
         var found: [FieldViolation] = []
         func fail(_ field: String, _ problem: String) { found.append(FieldViolation(field: field, problem: problem)) }
 
-        if let dateOfBirth, !Self.isRealDate(dateOfBirth) {
+        // Length and control characters first: a field that breaks them is not checked further (its value is
+        // never quoted in a message).
+        var broken: Set<String> = []
+        for (name, value) in textFields {
+            guard let value, let problem = Self.textProblem(value, limit: Self.maxFieldBytes[name]) else { continue }
+            broken.insert(name)
+            fail(name, problem)
+        }
+        func usable(_ name: String, _ value: String?) -> String? { broken.contains(name) ? nil : value }
+
+        if let dateOfBirth = usable("dateOfBirth", dateOfBirth), !Self.isRealDate(dateOfBirth) {
             fail("dateOfBirth", "must be a real date written YYYY-MM-DD, not in the future; got \(quoted(dateOfBirth))")
         }
-        if let gender, gender != "M" && gender != "F" {
+        if let gender = usable("gender", gender), gender != "M" && gender != "F" {
             fail("gender", "must be M or F; got \(quoted(gender))")
         }
-        if let email, !Self.isPlausibleEmail(email) {
+        if let email = usable("email", email), !Self.isPlausibleEmail(email) {
             fail("email", "must look like name@domain; got \(quoted(email))")
         }
-        if let documentNumber, !documentNumber.allSatisfy({ $0.isLetter || $0.isNumber }) {
+        if let documentNumber = usable("documentNumber", documentNumber),
+            !documentNumber.allSatisfy({ $0.isLetter || $0.isNumber })
+        {
             fail("documentNumber", "must contain letters and digits only; got \(quoted(documentNumber))")
         }
-        if let documentType, DocumentType(rawValue: documentType) == nil {
+        if let documentType = usable("documentType", documentType), DocumentType(rawValue: documentType) == nil {
             let allowed = DocumentType.allCases.map(\.rawValue).joined(separator: ", ")
             fail("documentType", "must be one of \(allowed); got \(quoted(documentType))")
         }
-        if let documentCountry, !(documentCountry.utf8.count == 2 && documentCountry.utf8.allSatisfy(Self.isUpperASCII))
+        if let documentCountry = usable("documentCountry", documentCountry),
+            !(documentCountry.utf8.count == 2 && documentCountry.utf8.allSatisfy(Self.isUpperASCII))
         {
             fail(
                 "documentCountry",
                 "must be a two-letter ISO 3166-1 alpha-2 code such as EE; got \(quoted(documentCountry))")
         }
-        if let vendorData, vendorData.utf16.count > Self.maxVendorDataLength {
+        if let vendorData = usable("vendorData", vendorData), vendorData.utf16.count > Self.maxVendorDataLength {
             fail("vendorData", "must be at most \(Self.maxVendorDataLength) characters; got \(vendorData.utf16.count)")
         }
-        if let endUserId, !Self.isUUID(endUserId) {
+        if let endUserId = usable("endUserId", endUserId), !Self.isUUID(endUserId) {
             fail("endUserId", "must be a UUID (use vendorData for other ids); got \(quoted(endUserId))")
         }
-        if let callback, !Self.isHTTPSURL(callback) {
+        if let callback = usable("callback", callback), !Self.isHTTPSURL(callback) {
             fail("callback", "must be an https:// URL with a host; got \(quoted(callback))")
         }
         if let consents {
-            for (index, consent) in consents.enumerated() where consent.type.trimmingWhitespace().isEmpty {
-                fail("consents", "entry \(index + 1) needs a non-empty \"type\"")
+            if consents.count > Self.maxConsents {
+                fail("consents", "must have at most \(Self.maxConsents) entries; got \(consents.count)")
+            }
+            for (index, consent) in consents.prefix(Self.maxConsents).enumerated() {
+                if let problem = Self.textProblem(consent.type, limit: Self.maxConsentTypeBytes) {
+                    fail("consents", "entry \(index + 1): \"type\" \(problem)")
+                } else if consent.type.trimmingWhitespace().isEmpty {
+                    fail("consents", "entry \(index + 1) needs a non-empty \"type\"")
+                }
             }
         }
         return found
