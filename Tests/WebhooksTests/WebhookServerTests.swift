@@ -12,7 +12,7 @@ import Testing
 import VeriffAPI
 import Webhooks
 
-@Suite("webhook receiver over loopback", .timeLimit(.minutes(3)))
+@Suite("webhook receiver over loopback", .timeLimit(.minutes(10)))
 struct WebhookServerTests {
     typealias H = WebhookHarness
 
