@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// A million-row import: the real binary under /usr/bin/time, peak memory measured.
-@Suite("enqueue memory", .serialized, .timeLimit(.minutes(10)))
+@Suite("enqueue memory", .serialized, .timeLimit(.minutes(20)))
 struct EnqueueMemoryTests {
     /// Writes a CSV of `rows` valid end-users in 1 MiB pieces, on a Dispatch thread: seconds of string work would
     /// otherwise hold one of the few threads that the tests running beside this one share.
