@@ -12,7 +12,9 @@ let package = Package(
     name: "provisioner",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "provisioner", targets: ["provisioner"])
+        .executable(name: "provisioner", targets: ["provisioner"]),
+        // A developer's tool for the limiter's tests and benchmarks; not installed for operators.
+        .executable(name: "limiter-probe", targets: ["limiter-probe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -19,7 +19,11 @@ final class RefillWaiters: Sendable {
             return state.nextID
         }
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            // `isolation` is passed on explicitly: a closure that does not capture the isolated parameter is
+            // nonisolated, so the registration below would run after a hop off the caller's actor, and a
+            // `resumeAll()` could come first and be lost (a sender then waits for a refill nobody else may make).
+            try await withCheckedThrowingContinuation(isolation: isolation) {
+                (continuation: CheckedContinuation<Void, any Error>) in
                 if Task.isCancelled {
                     continuation.resume(throwing: CancellationError())
                 } else {

@@ -4,7 +4,7 @@ import SessionQueue
 import TestSupport
 import Testing
 
-@Suite("CLI basics", .timeLimit(.minutes(3)))
+@Suite("CLI basics", .timeLimit(.minutes(10)))
 struct CLIBasicsTests {
     @Test("--version prints the version")
     func version() async throws {

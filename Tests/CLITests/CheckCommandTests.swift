@@ -6,7 +6,7 @@ import Testing
 import VeriffStandIn
 
 /// `provisioner check` as a process: one good setup, then each check failing on its own.
-@Suite("provisioner check", .serialized, .timeLimit(.minutes(5)))
+@Suite("provisioner check", .serialized, .timeLimit(.minutes(10)))
 struct CheckCommandTests {
     /// The lines of a check's output, keyed by check name: ("ok", detail).
     static func results(_ stdout: String) -> [String: (status: String, line: String)] {

@@ -5,7 +5,7 @@ import Testing
 import VeriffAPI
 
 /// The files in samples/: valid data, valid unit files, valid manifests, and safe handling of secrets.
-@Suite("samples", .timeLimit(.minutes(3)))
+@Suite("samples", .timeLimit(.minutes(10)))
 struct SamplesTests {
     static func read(_ name: String) throws -> String {
         try String(contentsOfFile: CLI.sample(name), encoding: .utf8)

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The commands as operators run them: the real `provisioner` binary, exit statuses, one-line errors.
-@Suite("distribution commands", .timeLimit(.minutes(3)))
+@Suite("distribution commands", .timeLimit(.minutes(10)))
 struct DistributionCLITests {
     static func run(_ arguments: [String], _ conninfo: String) async throws -> Shell.Output {
         try await Shell.run(Package.provisioner, arguments, environment: ["DATABASE_URL": conninfo])

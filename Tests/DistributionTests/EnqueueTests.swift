@@ -5,7 +5,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite("enqueue", .timeLimit(.minutes(3)))
+@Suite("enqueue", .timeLimit(.minutes(10)))
 struct EnqueueTests {
     static let header = "firstName,lastName,email,dateOfBirth,vendorData,endUserId,documentCountry\n"
 

@@ -4,7 +4,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite("export", .timeLimit(.minutes(3)))
+@Suite("export", .timeLimit(.minutes(10)))
 struct ExportTests {
     static func export(_ path: String, _ conninfo: String, _ options: ExportOptions = ExportOptions()) async throws
         -> ExportReport

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Distribution
 
-@Suite("QR codes", .timeLimit(.minutes(2)))
+@Suite("QR codes", .timeLimit(.minutes(10)))
 struct QRCodeTests {
     static let short = "https://alchemy.veriff.com/v/eyJhbGciOiJIUzI1NiJ9.short"
     static let long =

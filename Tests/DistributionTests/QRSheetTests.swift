@@ -4,7 +4,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite("qr sheet", .timeLimit(.minutes(3)))
+@Suite("qr sheet", .timeLimit(.minutes(10)))
 struct QRSheetTests {
     static func write(_ directory: String, _ conninfo: String, _ options: QROptions) async throws -> QRReport {
         try await TestDatabase.withConnection(conninfo) { connection in

@@ -3,7 +3,7 @@ import Postgres
 import TestSupport
 import Testing
 
-@Suite("PostgresConnection against the real test cluster", .timeLimit(.minutes(3)))
+@Suite("PostgresConnection against the real test cluster", .timeLimit(.minutes(10)))
 struct PostgresConnectionTests {
     @Test("every supported type round-trips, NULL included")
     func typesRoundTrip() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import RateLimiting
 
-@Suite("Local rate limiter on a manual clock", .timeLimit(.minutes(2)))
+@Suite("Local rate limiter on a manual clock", .timeLimit(.minutes(10)))
 struct LocalRateLimiterTests {
     static let configurations: [RateLimitConfiguration] = [
         .tier(.enterprise), .tier(.selfServe), RateLimitConfiguration(cap: 137),

@@ -16,13 +16,17 @@ final class ManualClock: Clock, Sendable {
         var continuation: CheckedContinuation<Void, any Error>
     }
 
+    /// A task waiting until enough tasks sleep on the clock.
+    fileprivate struct Watcher {
+        var sleepers: @Sendable () -> Int
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
     fileprivate struct State {
         var now = Instant(offset: .zero)
         var nextID = 0
         var sleepers: [Int: Sleeper] = [:]
-        /// Bumped when a task starts sleeping or ``poke()`` is called; drivers wait for it to change.
-        var version = 0
-        var watchers: [CheckedContinuation<Void, Never>] = []
+        var watchers: [Watcher] = []
     }
 
     private let state = Mutex(State())
@@ -36,8 +40,11 @@ final class ManualClock: Clock, Sendable {
     /// The earliest deadline of a sleeper.
     var nextDeadline: Instant? { state.withLock { $0.sleepers.values.map(\.deadline).min() } }
 
+    /// Sleeps until the clock reaches `deadline`; a deadline that has come returns at once, without suspending
+    /// (as many of a simulation's sleeps do: a wanted time already past, no busy time between two sends).
     func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         try Task.checkCancellation()
+        if deadline <= now { return }
         let id = state.withLock { state in
             defer { state.nextID += 1 }
             return state.nextID
@@ -47,7 +54,7 @@ final class ManualClock: Clock, Sendable {
                 let (wakeNow, watchers) = state.withLock { state in
                     if deadline <= state.now { return (true, [CheckedContinuation<Void, Never>]()) }
                     state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-                    return (false, state.bumpVersion())
+                    return (false, state.satisfiedWatchers())
                 }
                 if wakeNow { continuation.resume() }
                 for watcher in watchers { watcher.resume() }
@@ -69,37 +76,43 @@ final class ManualClock: Clock, Sendable {
         for continuation in due { continuation.resume() }
     }
 
-    /// The current version: it changes whenever a task starts sleeping or ``poke()`` is called.
-    var version: Int { state.withLock { $0.version } }
-
-    /// Signals a change a driver may be waiting for (e.g. a simulated task finished).
-    func poke() {
-        for watcher in state.withLock({ $0.bumpVersion() }) { watcher.resume() }
-    }
-
-    /// Waits until the version differs from `version` (returns at once if it already does).
-    func waitForChange(since version: Int) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let changed = state.withLock { state in
-                if state.version != version { return true }
-                state.watchers.append(continuation)
-                return false
-            }
-            if changed { continuation.resume() }
-        }
-    }
-
     /// Moves the clock on by `duration`.
     func advance(by duration: Duration) {
         advance(to: now.advanced(by: duration))
     }
+
+    /// Waits until at least `sleepers()` tasks sleep on the clock (at once if they already do, or if it is zero).
+    ///
+    /// Checked when a task starts sleeping and when ``poke()`` is called (call it when `sleepers()` drops), so a
+    /// driver wakes once per quiet moment, not once per sleeper.
+    func waitUntilAsleep(_ sleepers: @escaping @Sendable () -> Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                if state.sleepers.count >= sleepers() { return true }
+                state.watchers.append(Watcher(sleepers: sleepers, continuation: continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Checks the waiting drivers again (e.g. a simulated task finished, so fewer sleepers are needed).
+    func poke() {
+        for watcher in state.withLock({ $0.satisfiedWatchers() }) { watcher.resume() }
+    }
 }
 
 extension ManualClock.State {
-    /// Bumps the version and hands back the watchers to resume (outside the lock).
-    fileprivate mutating func bumpVersion() -> [CheckedContinuation<Void, Never>] {
-        version += 1
-        defer { watchers.removeAll() }
-        return watchers
+    /// Removes and hands back the watchers whose wait is over (to resume outside the lock).
+    fileprivate mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
+        guard !watchers.isEmpty else { return [] }
+        let count = sleepers.count
+        var satisfied: [CheckedContinuation<Void, Never>] = []
+        watchers.removeAll { watcher in
+            guard count >= watcher.sleepers() else { return false }
+            satisfied.append(watcher.continuation)
+            return true
+        }
+        return satisfied
     }
 }

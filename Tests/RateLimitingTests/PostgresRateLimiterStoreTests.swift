@@ -4,7 +4,7 @@ import RateLimiting
 import TestSupport
 import Testing
 
-@Suite("The limiter state in PostgreSQL", .timeLimit(.minutes(1)))
+@Suite("The limiter state in PostgreSQL", .timeLimit(.minutes(10)))
 struct PostgresRateLimiterStoreTests {
     static func withStore(
         _ configuration: RateLimitConfiguration = .tier(.enterprise), key: String = "integration-s",

@@ -34,6 +34,18 @@ struct SimulatedSenders {
         _ plans: [Plan], limiters: [RateLimiter<ManualClock>], events: [Event] = [],
         between: (@Sendable (_ sender: Int, _ send: Int) -> Duration)? = nil
     ) async throws -> [Duration] {
+        // Every task of the simulation, and the limiters' actors, run on one thread (see SimulationExecutor).
+        try await SimulationExecutor.with { executor in
+            try await withTaskExecutorPreference(executor) {
+                try await simulate(plans, limiters: limiters, events: events, between: between)
+            }
+        }
+    }
+
+    private func simulate(
+        _ plans: [Plan], limiters: [RateLimiter<ManualClock>], events: [Event],
+        between: (@Sendable (_ sender: Int, _ send: Int) -> Duration)?
+    ) async throws -> [Duration] {
         let record = Record(live: plans.count + events.count)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for event in events {
@@ -66,15 +78,10 @@ struct SimulatedSenders {
             }
             group.addTask { [clock] in
                 while true {
-                    let version = clock.version
-                    let running = record.live.load(ordering: .sequentiallyConsistent)
-                    if running == 0 { return }
                     // Everyone asleep (refills in memory finish without time passing): jump to the next deadline.
-                    if clock.sleeperCount >= running, let next = clock.nextDeadline {
-                        clock.advance(to: next)
-                    } else {
-                        await clock.waitForChange(since: version)
-                    }
+                    await clock.waitUntilAsleep { record.live.load(ordering: .sequentiallyConsistent) }
+                    guard record.live.load(ordering: .sequentiallyConsistent) > 0 else { return }
+                    if let next = clock.nextDeadline { clock.advance(to: next) }
                 }
             }
             try await group.waitForAll()

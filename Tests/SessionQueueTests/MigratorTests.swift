@@ -4,7 +4,7 @@ import SessionQueue
 import TestSupport
 import Testing
 
-@Suite("migrations", .timeLimit(.minutes(3)))
+@Suite("migrations", .timeLimit(.minutes(10)))
 struct MigratorTests {
     @Test("migrating twice, and twice at once, leaves one correct schema")
     func idempotentAndConcurrent() async throws {
@@ -76,7 +76,7 @@ struct MigratorTests {
     }
 }
 
-@Suite("session_queue schema", .timeLimit(.minutes(3)))
+@Suite("session_queue schema", .timeLimit(.minutes(10)))
 struct SchemaTests {
     @Test("a plain SQL insert of three fields is a valid pending row")
     func plainInsert() async throws {

@@ -108,13 +108,26 @@ public final class ChildProcess: Sendable {
     public func stderr() -> String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
 
     /// Waits until standard output contains `text`, or the timeout passes.
+    ///
+    /// The timeout only turns a program that never says it into a failure instead of a hang: keep it generous (a
+    /// busy machine may take many seconds to start a program).
     /// - Returns: Whether the text appeared.
-    public func waitForOutput(containing text: String, timeout: Duration = .seconds(30)) async -> Bool {
+    public func waitForOutput(containing text: String, timeout: Duration = .seconds(120)) async -> Bool {
+        await waitFor(timeout: timeout) { stdout().contains(text) }
+    }
+
+    /// Waits until standard error (the program's log) contains `text`, or the timeout passes.
+    /// - Returns: Whether the text appeared.
+    public func waitForError(containing text: String, timeout: Duration = .seconds(120)) async -> Bool {
+        await waitFor(timeout: timeout) { stderr().contains(text) }
+    }
+
+    private func waitFor(timeout: Duration, _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if stdout().contains(text) { return true }
+            if condition() { return true }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        return false
+        return condition()
     }
 }

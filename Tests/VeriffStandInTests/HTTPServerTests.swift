@@ -80,27 +80,40 @@ struct HTTPServerTests {
 
     @Test("async answers run concurrently; delayed answers wait on the event loop")
     func concurrency() async throws {
+        // Counted, not timed: each async answer waits until all five async requests are inside the responder at
+        // once (impossible if they ran one by one), and all five are answered before any delayed answer, which
+        // waits 3 s on the event loop (impossible if the delay held the loop the other requests come in on; the 3 s
+        // are a margin for a busy machine, not a measurement).
+        let delay = Duration.seconds(3)
+        let inside = Mutex(0)
         let responder = ClosureResponder { request in
             if request.path == "/delayed" {
-                return HTTPResponse(status: .ok, contentType: "text/plain", body: "late", delay: .milliseconds(200))
+                return HTTPResponse(status: .ok, contentType: "text/plain", body: "late", delay: delay)
             }
-            try? await Task.sleep(for: .milliseconds(200))
-            return HTTPResponse(status: .accepted, contentType: "text/plain", body: "slept")
+            inside.withLock { $0 += 1 }
+            let deadline = ContinuousClock.now + .seconds(60)  // a guard against a hang, not a speed test
+            while inside.withLock({ $0 }) < 5 {
+                guard ContinuousClock.now < deadline else {
+                    return HTTPResponse(status: .internalServerError, contentType: "text/plain", body: "alone")
+                }
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            return HTTPResponse(status: .accepted, contentType: "text/plain", body: "together")
         }
         try await withHTTPServer(logger: logger, responder: responder) { server in
             try await withUnpooledClient { client in
                 let clock = ContinuousClock()
                 let start = clock.now
-                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                // The statuses in the order the answers came back.
+                let order = try await withThrowingTaskGroup(of: Int.self) { group in
                     for index in 0..<10 {
                         group.addTask { try await get(client, server.baseURL + (index % 2 == 0 ? "/delayed" : "/")).0 }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
                 }
                 let elapsed = clock.now - start
-                #expect(statuses.sorted() == Array(repeating: 200, count: 5) + Array(repeating: 202, count: 5))
-                // Ten 200 ms answers at once take about 200 ms, not 2 s; the upper bound is loose for busy machines.
-                #expect(elapsed >= .milliseconds(190) && elapsed < .seconds(1.9))
+                #expect(order == Array(repeating: 202, count: 5) + Array(repeating: 200, count: 5), "\(order)")
+                #expect(elapsed >= delay - .milliseconds(10))
             }
         }
     }
@@ -128,9 +141,12 @@ struct HTTPServerTests {
         }
     }
 
-    /// A client with default pooling, always shut down (an HTTPClient deinitialised unshut traps the process).
+    /// A client with a connection per concurrent request (up to 16), always shut down (an HTTPClient deinitialised
+    /// unshut traps the process).
     private func withUnpooledClient<T: Sendable>(_ body: (HTTPClient) async throws -> T) async throws -> T {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             let result = try await body(client)
             try await client.shutdown()

@@ -6,6 +6,10 @@ import Testing
 import VeriffAPI
 import VeriffStandIn
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `provisioner mock-veriff` as scripts use it: a real process, its "listening on" line, a signal, the stats.
 @Suite("provisioner mock-veriff", .timeLimit(.minutes(10)))
 struct MockVeriffCommandTests {
@@ -25,26 +29,19 @@ struct MockVeriffCommandTests {
         try Data("\(StandInTesting.apiKey)\n".utf8).write(to: keyFile)
         defer { try? FileManager.default.removeItem(at: keyFile) }
 
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = [
-            "mock-veriff", "--port", "0", "--api-key-file", keyFile.path, "--cap", "2", "--window", "30",
-        ]
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-
-        let reader = output.fileHandleForReading
-        var firstLine = Data()
-        while !firstLine.contains(UInt8(ascii: "\n")) {
-            let chunk = reader.availableData
-            try #require(!chunk.isEmpty, "the stand-in exited before printing its URL")
-            firstLine.append(chunk)
+        // A child process waited for on a Dispatch thread (Shell's ChildProcess): blocking reads here would hold one
+        // of the few threads every test running beside this one shares.
+        let process = try ChildProcess.spawn(
+            try executable().path,
+            ["mock-veriff", "--port", "0", "--api-key-file", keyFile.path, "--cap", "2", "--window", "30"],
+            environment: ["VERIFF_API_KEY": nil])
+        guard await process.waitForOutput(containing: "\n") else {
+            process.signal(SIGKILL)
+            _ = await process.wait()
+            Issue.record("the stand-in printed no URL; stderr: \(process.stderr())")
+            return
         }
-        let line = String(decoding: firstLine, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = String(process.stdout().prefix { $0 != "\n" })
         #expect(line.hasPrefix("listening on http://127.0.0.1:"))
         let baseURL = String(line.dropFirst("listening on ".count))
 
@@ -56,28 +53,20 @@ struct MockVeriffCommandTests {
         }
         #expect(kinds == ["created", "created", "rate_limited"])
 
-        process.terminate()  // SIGTERM
-        let rest = reader.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let stats = try JSONDecoder().decode(StandInStats.self, from: rest)
+        process.signal(SIGTERM)
+        let status = await process.wait()
+        #expect(status == 0, "\(process.stderr())")
+        let rest = process.stdout().drop { $0 != "\n" }.dropFirst()
+        let stats = try JSONDecoder().decode(StandInStats.self, from: Data(rest.utf8))
         #expect(stats.sessionsCreated == 2 && stats.requests(status: 429) == 1 && stats.cap == 2)
         #expect(stats.sessions == nil)
     }
 
     @Test("a stand-in key that is not a UUID is refused with a clear message")
-    func badKey() throws {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = ["mock-veriff", "--port", "0"]
-        process.environment = ["VERIFF_API_KEY": "not-a-uuid"]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
-        #expect(message.contains("UUID") && !message.contains("not-a-uuid"))
+    func badKey() async throws {
+        let result = try await Shell.run(
+            try executable().path, ["mock-veriff", "--port", "0"], environment: ["VERIFF_API_KEY": "not-a-uuid"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("UUID") && !result.stderr.contains("not-a-uuid"))
     }
 }

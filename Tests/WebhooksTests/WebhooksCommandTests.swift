@@ -67,11 +67,14 @@ struct WebhooksCommandTests {
                     request.headers.add(
                         name: "X-HMAC-SIGNATURE", value: try await WebhookFixtures.opensslSignature(body))
                     request.body = .bytes(ByteBuffer(string: body))
-                    async let answer = http.execute(request, timeout: .seconds(20))
-                    try await Task.sleep(for: .milliseconds(500))
+                    async let answer = http.execute(request, timeout: .seconds(120))
+                    // Signalled once the webhook waits for the row (in flight for sure, however slow the machine);
+                    // the row is let go once the receiver has said it is stopping.
+                    try await Self.waitForLockWait(conninfo)
                     child.signal(SIGTERM)
-                    try await Task.sleep(for: .milliseconds(300))
+                    let stopping = await child.waitForError(containing: "stopping: in-flight webhooks finish first")
                     try await db.execute("COMMIT")
+                    #expect(stopping, "no stopping line; stderr: \(child.stderr())")
                     let response = try await answer
                     #expect(response.status == .ok)
                 }
@@ -79,6 +82,23 @@ struct WebhooksCommandTests {
                 #expect(try await RowState.read(db, id: id).sessionStatus == "started")
                 #expect(!child.stderr().contains(WebhookFixtures.sharedSecret))
             }
+        }
+    }
+
+    /// Waits until a session of the database at `conninfo` waits for a lock (up to 2 minutes, a guard against a hang).
+    private static func waitForLockWait(_ conninfo: String) async throws {
+        try await TestDatabase.withConnection(conninfo) { watcher in
+            let deadline = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < deadline {
+                let waiting = try await watcher.query(
+                    """
+                    SELECT count(*) AS n FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'
+                    """)
+                if try waiting[0].decode("n", as: Int.self) > 0 { return }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            throw TestSetupError("the webhook never reached the locked row")
         }
     }
 
