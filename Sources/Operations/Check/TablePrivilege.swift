@@ -26,5 +26,7 @@ public struct TablePrivilege: Sendable, Hashable {
     ]
 
     /// Functions the runner calls (the shared limiter's), checked for EXECUTE when they exist.
-    public static let runnerFunctions: [String] = ["rate_limiter_reserve", "rate_limiter_pause"]
+    public static let runnerFunctions: [String] = [
+        "rate_limiter_reserve", "rate_limiter_pause", "rate_limiter_take", "rate_limiter_limited",
+    ]
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Operations
+import RateLimiting
 import VeriffAPI
 
 /// `provisioner check`: verifies a setup without creating a session or writing anything.
@@ -64,6 +65,11 @@ struct CheckCommand: AsyncParsableCommand {
         )
         let report = await checker.run()
         print(report.description)
+        if let key = configuration?.limiterKey {
+            for line in await LearnedCap.advisories(conninfo: database.conninfo, key: key, logger: logger) {
+                print("note limiter       \(line)")
+            }
+        }
         if !report.allPassed {
             let failed = report.results.filter { $0.status != .passed }.map(\.name).joined(separator: ", ")
             DatabaseOptions.writeError("check failed: \(failed)")

@@ -232,6 +232,7 @@ struct RunCommand: AsyncParsableCommand {
                 + "in doubt \(c.inDoubt)",
         ]
         if let pending = summary.pendingLeft { lines.append("  pending rows left: \(pending)") }
+        if let learned = summary.learnedCap { lines.append("  limiter: \(learned.advisory())") }
         return lines.joined(separator: "\n")
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RateLimiting
 import SessionQueue
 
 /// `provisioner status`: the queue at a glance.
@@ -26,13 +27,16 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger(label: "provisioner.status")
-        let (status, lifecycle) = try await database.withConnection(logger: logger) { connection in
-            (try await QueueStatus.read(connection, runs: runs), try await LifecycleCounts.fetch(connection))
+        let (status, lifecycle, learned) = try await database.withConnection(logger: logger) { connection in
+            (
+                try await QueueStatus.read(connection, runs: runs), try await LifecycleCounts.fetch(connection),
+                try await LearnedCap.read(connection)
+            )
         }
         print(
             json
-                ? try RunCommand.json(StatusReport(queue: status, decisions: .init(lifecycle)))
-                : Self.describe(status, lifecycle))
+                ? try RunCommand.json(StatusReport(queue: status, decisions: .init(lifecycle), learnedCaps: learned))
+                : Self.describe(status, lifecycle) + learned.map { "\nlimiter: \($0.advisory())" }.joined())
     }
 
     /// The JSON shape of `status --json`.
@@ -57,6 +61,8 @@ struct StatusCommand: AsyncParsableCommand {
 
         var queue: QueueStatus
         var decisions: Decisions
+        /// Caps learned from Veriff's 429s that are in force (below the configured cap).
+        var learnedCaps: [LearnedCap]
     }
 
     static func describe(_ status: QueueStatus, _ lifecycle: LifecycleCounts) -> String {
