@@ -25,7 +25,7 @@ struct CapDiscoveryIntegrationTests {
     /// One run of the real engine with the shared limiter configured at 400 per window.
     static func run(conninfo: String, standIn: VeriffStandIn) async throws -> RunSummary {
         let limits = RateLimitConfiguration(cap: 400, headroom: 0.02, window: window)
-        let configuration = RunHarness.configuration()
+        let configuration = RunHarness.configuration(runner: "cap-discovery-\(UUID().uuidString.prefix(8))")
         return try await withVeriffClient(StandInTesting.clientConfiguration(for: standIn), maximumConnections: 64) {
             client in
             try await PostgresRateLimiter.withLimiter(
@@ -56,7 +56,10 @@ struct CapDiscoveryIntegrationTests {
                     #expect(first.outcome == .completed, "\(first)")
                     #expect(first.counts.provisioned == 60)
                     let afterFirst = standIn.stats(includeSessions: false)
-                    #expect(afterFirst.requests(status: 429) <= 2, "\(afterFirst.requestsByStatus)")
+                    // Usually one or two (the answers in flight when the first 429 came back). Sends the dispatcher
+                    // took slots for before the 429 still go out, and on a loaded machine that pipe holds more, so
+                    // the bound here is loose; the exact "at most two" is CapDiscoverySimulationTests' (manual clock).
+                    #expect(afterFirst.requests(status: 429) <= 10, "\(afterFirst.requestsByStatus)")
                     let learned = try #require(first.learnedCap)
                     // 20 per 4 s is 300 per minute; configured 400 per 4 s is 6,000 per minute.
                     #expect(learned.acceptedPerMinute <= 300 && learned.acceptedPerMinute >= 270, "\(learned)")
@@ -64,7 +67,13 @@ struct CapDiscoveryIntegrationTests {
                     #expect(learned.advisory().hasPrefix("configured 6000/min, Veriff accepted about"))
                     #expect(try await LearnedCap.read(db).map(\.key) == [Self.key])
 
-                    try await RunHarness.insertRows(db, count: 60)
+                    // New rows with their own vendorData, so a session sent twice would show at the stand-in.
+                    try await db.execute(
+                        """
+                        INSERT INTO session_queue (first_name, last_name, email, vendor_data)
+                        SELECT 'First' || g, 'Last' || g, 'second' || g || '@example.com', 'second-' || g
+                        FROM generate_series(1, 60) g
+                        """)
                     let second = try await Self.run(conninfo: conninfo, standIn: standIn)
                     #expect(second.outcome == .completed)
                     #expect(second.counts.provisioned == 60)
@@ -72,7 +81,8 @@ struct CapDiscoveryIntegrationTests {
                     #expect(afterSecond.requests(status: 429) == afterFirst.requests(status: 429))
                     #expect(second.counts.rateLimited == 0)
                     #expect((second.ratePerMinute ?? .infinity) < 300)
-                    #expect(afterSecond.sessionsCreated == 120 && afterSecond.duplicateVendorData == 0)
+                    #expect(afterSecond.sessionsCreated == 120)
+                    #expect(afterSecond.duplicateVendorData == 0)
                     #expect(try await RunHarness.statusCounts(db) == ["provisioned": 120])
                 }
             }

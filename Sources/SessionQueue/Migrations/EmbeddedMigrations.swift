@@ -481,7 +481,7 @@ extension Migration {
                 t timestamptz;
                 t_us bigint;
                 cur bigint;
-                trailing integer;
+                in_window integer;
                 n integer;
                 m integer;
                 since integer;
@@ -508,8 +508,8 @@ extension Migration {
                 cur := rate_limiter_bucket(t_us, p_window_us);
                 SELECT * INTO s.accepted_counts, s.accepted_stamps FROM rate_limiter_record_accepted(
                     s.accepted_counts, s.accepted_stamps, p_buckets, p_counts, cur);
-                trailing := rate_limiter_accepted(s.accepted_counts, s.accepted_stamps, cur - 59, cur);
-                IF trailing = 0 THEN
+                in_window := rate_limiter_accepted(s.accepted_counts, s.accepted_stamps, cur - 59, cur);
+                IF in_window = 0 THEN
                     UPDATE rate_limiter_state
                        SET accepted_counts = s.accepted_counts, accepted_stamps = s.accepted_stamps, updated_at = t
                      WHERE key = p_key;
@@ -517,7 +517,7 @@ extension Migration {
                         s.rate_limited_total, NULL::double precision, NULL::integer;
                     RETURN;
                 END IF;
-                n := trailing;
+                n := in_window;
                 IF p_retry_after_us IS NOT NULL AND p_retry_after_us < p_window_us THEN
                     n := least(n, rate_limiter_accepted(s.accepted_counts, s.accepted_stamps,
                         rate_limiter_bucket(t_us + p_retry_after_us - p_window_us - 1000000, p_window_us), cur));
