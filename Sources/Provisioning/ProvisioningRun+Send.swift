@@ -57,7 +57,12 @@ extension ProvisioningRun {
         case .fatal(let failure):
             logger.error("Veriff refused the request for the whole run", metadata: ["error": "\(failure.message)"])
             control.requestStop(.fatal(failure))
-        case .none: await limiter.reportSuccess()
+        case .none:
+            if case .created = attempt.outcome {
+                await limiter.reportCreated()
+            } else {
+                await limiter.reportSuccess()
+            }
         }
         if breakerOpen { control.requestStop(.veriffUnavailable(breakerSummary)) }
         yield(result, context: context)

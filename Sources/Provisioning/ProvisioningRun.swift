@@ -116,7 +116,8 @@ public struct ProvisioningRun: Sendable {
         return RunSummary(
             runID: runID, outcome: outcome, counts: counts, seconds: seconds,
             sentPerMinute: state.achievedPerMinute,
-            ratePerMinute: await limiter.currentRatePerMinute, pendingLeft: pendingLeft, message: message)
+            ratePerMinute: await limiter.currentRatePerMinute, pendingLeft: pendingLeft, message: message,
+            learnedCap: await limiter.learnedCap)
     }
 
     static func outcome(for reason: StopReason?, counts: RunCounts) -> RunLog.Outcome {

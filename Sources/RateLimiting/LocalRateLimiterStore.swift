@@ -4,16 +4,20 @@ import Synchronization
 public final class LocalRateLimiterStore<C: Clock>: RateLimiterStore where C.Duration == Duration {
     private let clock: C
     private let origin: C.Instant
+    private let epoch: Duration
     private let state: Mutex<GCRA>
 
     /// Creates a store whose first slot is free now.
     /// - Parameters:
     ///   - configuration: the limiter's parameters.
     ///   - clock: the clock that times the slots.
-    public init(configuration: RateLimitConfiguration, clock: C) {
+    ///   - epoch: the store time of `clock.now` (fixed windows of the cap estimate fall on multiples of the window
+    ///     from store time zero); defaults to zero, give the Unix time to align them with clock minutes.
+    public init(configuration: RateLimitConfiguration, clock: C, epoch: Duration = .zero) {
         self.clock = clock
         self.origin = clock.now
-        self.state = Mutex(GCRA(configuration: configuration, at: .zero))
+        self.epoch = epoch
+        self.state = Mutex(GCRA(configuration: configuration, at: epoch))
     }
 
     public var reservesInBatches: Bool { false }
@@ -22,14 +26,32 @@ public final class LocalRateLimiterStore<C: Clock>: RateLimiterStore where C.Dur
     /// The GCRA state, for tests and diagnostics.
     public var snapshot: GCRA { state.withLock { $0 } }
 
+    private var now: Duration { epoch + origin.duration(to: clock.now) }
+
     public func reserve(count: Int) async throws -> SlotReservation {
-        let now = origin.duration(to: clock.now)
-        return state.withLock { $0.reserve(count: count, at: now) }
+        try await reserve(count: count, accepted: AcceptedSends())
+    }
+
+    public func reserve(count: Int, accepted: AcceptedSends) async throws -> SlotReservation {
+        let now = now
+        return state.withLock { $0.reserve(count: count, accepted: accepted, at: now) }
     }
 
     public func pause(for duration: Duration) async throws -> PauseOutcome {
-        let now = origin.duration(to: clock.now)
+        let now = now
         return state.withLock { $0.pause(for: duration, at: now) }
+    }
+
+    public func rateLimited(retryAfter: Duration?, pause: Duration, accepted: AcceptedSends) async throws
+        -> PauseOutcome
+    {
+        let now = now
+        return state.withLock { $0.rateLimited(retryAfter: retryAfter, accepted: accepted, at: now) }
+    }
+
+    public func learnedCap() async throws -> LearnedCap? {
+        let now = now
+        return state.withLock { $0.learnedCap(key: "local", at: now) }
     }
 
     public func pauseEpoch() async throws -> Int {

@@ -12,11 +12,15 @@ public struct PauseOutcome: Sendable, Hashable {
     public var rateFactor: Double
     /// The 429s recorded for the key, by every runner.
     public var rateLimitedTotal: Int
+    /// The cap learned from this 429, in sends per window; `nil` when it was no measurement (AIMD instead).
+    public var learnedCap: Double?
+    /// The accepted sends the learned cap came from.
+    public var measured: Int?
 
     /// Creates an outcome.
     public init(
         now: Duration, pausedUntil: Duration, rateCut: Bool, pauseEpoch: Int, rateFactor: Double,
-        rateLimitedTotal: Int
+        rateLimitedTotal: Int, learnedCap: Double? = nil, measured: Int? = nil
     ) {
         self.now = now
         self.pausedUntil = pausedUntil
@@ -24,5 +28,7 @@ public struct PauseOutcome: Sendable, Hashable {
         self.pauseEpoch = pauseEpoch
         self.rateFactor = rateFactor
         self.rateLimitedTotal = rateLimitedTotal
+        self.learnedCap = learnedCap
+        self.measured = measured
     }
 }

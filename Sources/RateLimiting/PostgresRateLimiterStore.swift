@@ -71,6 +71,72 @@ public struct PostgresRateLimiterStore: RateLimiterStore {
             rateLimitedTotal: Int(try row.decode("rate_limited", as: Int64.self)))
     }
 
+    public func reserve(count: Int, accepted: AcceptedSends) async throws -> SlotReservation {
+        let (buckets, counts) = Self.arrays(accepted)
+        let rows = try await query(
+            """
+            SELECT * FROM rate_limiter_take($1, $2::integer, $3::double precision, $4::double precision,
+                $5::double precision, $6::double precision, $7::bigint, $8::bigint, $9::double precision,
+                $10::double precision, $11::bigint[], $12::integer[])
+            """,
+            [
+                key, count, configuration.emissionInterval / .microseconds(1), configuration.rateIncreasePerMinute,
+                configuration.cap, configuration.headroom, Self.microseconds(configuration.window),
+                Self.microseconds(configuration.learnedCapLifetime), configuration.probeQuietWindows,
+                configuration.probeStepPerWindow, buckets, counts,
+            ])
+        guard let row = rows.first else { throw RateLimitError.storeFailed("take", "no row returned") }
+        let spacing: Double = try row.decode("spacing_us")
+        return SlotReservation(
+            now: .microseconds(try row.decode("now_us", as: Int64.self)),
+            start: .microseconds(try row.decode("start_us", as: Int64.self)),
+            spacing: .microseconds(spacing),
+            count: count,
+            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
+            rateFactor: try row.decode("factor"))
+    }
+
+    public func rateLimited(retryAfter: Duration?, pause: Duration, accepted: AcceptedSends) async throws
+        -> PauseOutcome
+    {
+        let (buckets, counts) = Self.arrays(accepted)
+        let clamped = retryAfter.map { Self.microseconds(configuration.pauseDuration(retryAfter: $0)) }
+        let rows = try await query(
+            """
+            SELECT * FROM rate_limiter_limited($1, $2::bigint, $3::bigint, $4::double precision, $5::double precision,
+                $6::double precision, $7::bigint, $8::bigint, $9::double precision, $10::bigint[], $11::integer[])
+            """,
+            [
+                key, clamped, Self.microseconds(configuration.burstTolerance),
+                configuration.emissionInterval / .microseconds(1), configuration.cap, configuration.headroom,
+                Self.microseconds(configuration.window), Self.microseconds(configuration.learnedCapLifetime),
+                configuration.minimumLearnedShare, buckets, counts,
+            ])
+        guard let row = rows.first else { throw RateLimitError.storeFailed("limited", "no row returned") }
+        guard let learned = try row.decode("learned", as: Double?.self) else {
+            // Nothing accepted in the trailing window: no measurement, the plain pause and halving.
+            return try await self.pause(for: pause)
+        }
+        return PauseOutcome(
+            now: .microseconds(try row.decode("now_us", as: Int64.self)),
+            pausedUntil: .microseconds(try row.decode("paused_until_us", as: Int64.self)),
+            rateCut: try row.decode("rate_cut"),
+            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
+            rateFactor: try row.decode("factor"),
+            rateLimitedTotal: Int(try row.decode("rate_limited", as: Int64.self)),
+            learnedCap: learned, measured: try row.decode("measured", as: Int?.self))
+    }
+
+    public func learnedCap() async throws -> LearnedCap? {
+        try await pool.withConnection(retrying: reconnect) { try await LearnedCap.read($0, key: key).first }
+    }
+
+    /// Accepted sends as the two arrays the SQL functions take.
+    private static func arrays(_ accepted: AcceptedSends) -> ([Int64], [Int]) {
+        let ascending = accepted.ascending
+        return (ascending.map(\.bucket), ascending.map(\.count))
+    }
+
     public func pauseEpoch() async throws -> Int {
         let rows = try await query("SELECT pause_epoch FROM rate_limiter_state WHERE key = $1", [key])
         return Int(try rows.first?.decode("pause_epoch", as: Int64.self) ?? 0)

@@ -43,6 +43,20 @@ public struct RateLimitConfiguration: Sendable, Hashable {
     public var batchDuration: Duration
     /// The most slots one round trip to a shared store reserves. Defaults to 2,000.
     public var maximumBatch: Int
+    /// Whether a 429 is read as a measurement of the cap Veriff really enforces (see ``CapEstimator``). Defaults to
+    /// `true`; `false` keeps only the pause and the halving.
+    public var capDiscovery: Bool
+    /// How long a learned cap is trusted; older, the configured cap applies again (so a raised cap is found).
+    /// Defaults to 24 hours.
+    public var learnedCapLifetime: Duration
+    /// Windows without a 429 before the limiter probes above a learned cap. Defaults to 10.
+    public var probeQuietWindows: Double
+    /// How fast a probe climbs, as a share of the learned cap per window of sending. Defaults to 0.05.
+    public var probeStepPerWindow: Double
+    /// The lowest share of the configured cap a 429 can teach. Defaults to 0.05: Veriff's Self-Serve cap is 5% of
+    /// Enterprise's, so a measurement below that says something other than the tier is wrong (another system takes
+    /// nearly all of it); the limiter then keeps to 5% and Veriff's `Retry-After`.
+    public var minimumLearnedShare: Double
 
     /// The smallest timing margin kept even with zero headroom, as a share of the window (see ``slack``).
     static let minimumMargin = 0.005
@@ -66,6 +80,11 @@ public struct RateLimitConfiguration: Sendable, Hashable {
         self.rateIncreasePerMinute = 0.25
         self.batchDuration = .milliseconds(150)
         self.maximumBatch = 2_000
+        self.capDiscovery = true
+        self.learnedCapLifetime = .seconds(86_400)
+        self.probeQuietWindows = 10
+        self.probeStepPerWindow = 0.05
+        self.minimumLearnedShare = 0.05
     }
 
     /// A configuration for one of Veriff's tiers, per 60-second window.
@@ -83,8 +102,13 @@ extension RateLimitConfiguration {
 
     /// The steady-state number of sends per window: `cap × (1 − headroom)`, kept at most
     /// `windowLimit / 1.005` so a timing margin remains even with zero headroom.
-    public var targetPerWindow: Double {
-        min(cap * (1 - headroom), Double(windowLimit) / (1 + Self.minimumMargin))
+    public var targetPerWindow: Double { targetPerWindow(cap: cap) }
+
+    /// The sends per window aimed at under another cap (a learned one): `cap × (1 − headroom)`, kept at most
+    /// `max(1, ⌊cap⌋) / 1.005`.
+    /// - Parameter cap: the cap, in sends per window.
+    public func targetPerWindow(cap: Double) -> Double {
+        min(cap * (1 - headroom), Double(max(1, Int(cap.rounded(.down)))) / (1 + Self.minimumMargin))
     }
 
     /// The steady-state rate in sends per minute.

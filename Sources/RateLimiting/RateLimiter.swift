@@ -34,6 +34,12 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
     /// Slots used since the last reservation: the next batch is at most twice that.
     private var usedSinceRefill = 0
     private var stats = RateLimiterStatistics()
+    /// The store's clock as of the last answer from it, against the local clock: turns local instants into buckets.
+    private var storeTime: (store: Duration, local: C.Instant)?
+    /// Sends answered "created" since the last call to the store, by bucket of the store's clock.
+    private var pendingAccepted = AcceptedSends()
+    /// 429 reports waiting for the store: no reservation is taken meanwhile (it could be at the old rate).
+    private var reportsInFlight = 0
 
     /// Creates a limiter over a store.
     /// - Parameters:
@@ -77,21 +83,48 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
     public func reportRateLimited(retryAfter: Duration?) async {
         stats.rateLimited += 1
         let pause = configuration.pauseDuration(retryAfter: retryAfter)
-        let until = clock.now.advanced(by: pause)
-        localPauseUntil = max(localPauseUntil ?? until, until)
+        // Nothing more goes out at the old rate: reserved slots are dropped, and no new ones are taken until the
+        // store has the measurement. A Retry-After is honoured at once; without one the store sets the pause.
         generation += 1
+        if retryAfter != nil || !configuration.capDiscovery {
+            let until = clock.now.advanced(by: pause)
+            localPauseUntil = max(localPauseUntil ?? until, until)
+        }
+        reportsInFlight += 1
+        defer {
+            reportsInFlight -= 1
+            if reportsInFlight == 0 && !refilling { refillWaiters.resumeAll() }
+        }
+        let accepted = pendingAccepted
+        pendingAccepted = AcceptedSends()
         do {
-            let outcome = try await store.pause(for: pause)
+            let sentAt = clock.now
+            let outcome: PauseOutcome
+            if configuration.capDiscovery {
+                outcome = try await store.rateLimited(retryAfter: retryAfter, pause: pause, accepted: accepted)
+            } else {
+                outcome = try await store.pause(for: pause)
+            }
+            let receivedAt = clock.now
+            noteStoreTime(outcome.now, sentAt: sentAt, receivedAt: receivedAt)
+            let until = receivedAt.advanced(by: max(.zero, outcome.pausedUntil - outcome.now))
+            localPauseUntil = max(localPauseUntil ?? until, until)
             stats.rateFactor = outcome.rateFactor
             noteStoreEpoch(outcome.pauseEpoch)
-            logger.warning(
-                "Rate limited (429): every sender pauses",
-                metadata: [
-                    "limiter.pause_seconds": "\(pause / .seconds(1))", "limiter.rate_cut": "\(outcome.rateCut)",
-                    "limiter.rate_factor": "\(outcome.rateFactor)",
-                    "limiter.rate_limited_total": "\(outcome.rateLimitedTotal)",
-                ])
+            var metadata: Logger.Metadata = [
+                "limiter.pause_seconds": "\((outcome.pausedUntil - outcome.now) / .seconds(1))",
+                "limiter.rate_cut": "\(outcome.rateCut)", "limiter.rate_factor": "\(outcome.rateFactor)",
+                "limiter.rate_limited_total": "\(outcome.rateLimitedTotal)",
+            ]
+            if let cap = outcome.learnedCap {
+                let perMinute = Duration.seconds(60) / configuration.window
+                metadata["limiter.learned_per_minute"] = "\(cap * perMinute)"
+                metadata["limiter.accepted_in_window"] = "\(outcome.measured ?? 0)"
+            }
+            logger.warning("Rate limited (429): every sender pauses", metadata: metadata)
         } catch {
+            let until = clock.now.advanced(by: pause)
+            localPauseUntil = max(localPauseUntil ?? until, until)
             logger.error(
                 "Rate limited (429), but the pause could not be shared; pausing this runner only",
                 metadata: ["error": "\(error)"])
@@ -100,6 +133,23 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
 
     public func reportSuccess() async {
         stats.succeeded += 1
+    }
+
+    public func reportCreated() async {
+        stats.succeeded += 1
+        stats.created += 1
+        guard configuration.capDiscovery, let storeTime else { return }
+        let now = storeTime.store + storeTime.local.duration(to: clock.now)
+        pendingAccepted.add(bucket: CapEstimator.bucket(of: now, window: configuration.window))
+    }
+
+    public var learnedCap: LearnedCap? {
+        get async { try? await store.learnedCap() }
+    }
+
+    /// Maps the store's clock to the local one from a round trip (the store's `now` is taken to be at its middle).
+    private func noteStoreTime(_ storeNow: Duration, sentAt: C.Instant, receivedAt: C.Instant) {
+        storeTime = (storeNow, sentAt.advanced(by: sentAt.duration(to: receivedAt) / 2))
     }
 
     /// Pops the next slot that is still worth sleeping for; drops stale ones.
@@ -144,7 +194,7 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
 
     /// Reserves the next batch of slots, or waits for the sender already doing it.
     private func refill() async throws {
-        if refilling {
+        if refilling || reportsInFlight > 0 {
             try await refillWaiters.wait()
             return
         }
@@ -155,20 +205,30 @@ public actor RateLimiter<C: Clock>: SendRateLimiter where C.Duration == Duration
         }
         let count = batchSize()
         usedSinceRefill = 0
+        let accepted = pendingAccepted
+        pendingAccepted = AcceptedSends()
+        // A 429 reported during the round trip makes these slots unusable (they may be at the old rate).
+        let reportsBefore = stats.rateLimited
         let sentAt = clock.now
-        let reservation = try await store.reserve(count: count)
+        let reservation =
+            configuration.capDiscovery
+            ? try await store.reserve(count: count, accepted: accepted) : try await store.reserve(count: count)
         let receivedAt = clock.now
+        noteStoreTime(reservation.now, sentAt: sentAt, receivedAt: receivedAt)
         epochCheckedAt = max(epochCheckedAt ?? sentAt, sentAt)
         stats.reservations += 1
         stats.rateFactor = reservation.rateFactor
         noteStoreEpoch(reservation.pauseEpoch)
+        guard stats.rateLimited == reportsBefore else {
+            stats.droppedSlots += reservation.count
+            return
+        }
         // Store time to local time from the store's `now`: a slot is never used before its store time,
         // only up to one round trip after it (part of the jitter the slack covers).
         for index in 0..<reservation.count {
             let offset = reservation.slot(index, tolerance: configuration.burstTolerance) - reservation.now
             slots.append(
-                Slot(
-                    deadline: receivedAt.advanced(by: offset), reservedAt: receivedAt, generation: generation))
+                Slot(deadline: receivedAt.advanced(by: offset), reservedAt: receivedAt, generation: generation))
         }
     }
 
@@ -190,8 +250,11 @@ extension RateLimiter {
     ///   - clock: the clock to time and wait on.
     ///   - logger: where pauses are logged.
     public static func local(configuration: RateLimitConfiguration, clock: C, logger: Logger) -> RateLimiter<C> {
-        RateLimiter(
-            configuration: configuration, store: LocalRateLimiterStore(configuration: configuration, clock: clock),
+        // On the real clock, store time is Unix time, as in PostgreSQL: clock minutes fall on window boundaries.
+        let epoch = clock is ContinuousClock ? UnixTime.now : .zero
+        return RateLimiter(
+            configuration: configuration,
+            store: LocalRateLimiterStore(configuration: configuration, clock: clock, epoch: epoch),
             clock: clock, logger: logger)
     }
 }

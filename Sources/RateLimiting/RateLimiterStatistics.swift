@@ -8,6 +8,8 @@ public struct RateLimiterStatistics: Sendable, Hashable {
     public var rateLimited: Int = 0
     /// Other answers reported to this limiter.
     public var succeeded: Int = 0
+    /// Of those, answers that created a session (counted against the cap).
+    public var created: Int = 0
     /// Round trips to the store to reserve slots.
     public var reservations: Int = 0
     /// The current AIMD rate factor, 1 at full rate.

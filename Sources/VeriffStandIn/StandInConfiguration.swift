@@ -1,3 +1,21 @@
+/// How the stand-in counts its cap's window.
+public enum StandInWindowKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Any `window` ending at an arrival: `(t − window, t]`.
+    case sliding
+    /// Consecutive windows from the Unix epoch (clock minutes for 60 s); the count starts again at each.
+    case fixed
+}
+
+/// How the stand-in's cap 429s carry `Retry-After`.
+public enum StandInRetryAfterStyle: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Delay-seconds: `Retry-After: 57`.
+    case seconds
+    /// An HTTP date: `Retry-After: Sun, 06 Nov 1994 08:49:37 GMT`.
+    case date
+    /// No `Retry-After` at all.
+    case none
+}
+
 /// How the Veriff stand-in behaves: the key it accepts, its cap, latency and faults.
 public struct StandInConfiguration: Sendable {
     /// The API key to accept in `X-AUTH-CLIENT` (a UUID, like Veriff's). No default: required.
@@ -10,6 +28,14 @@ public struct StandInConfiguration: Sendable {
     public var window: Duration
     /// `Retry-After` seconds on cap 429s; `nil` sends the time until a slot frees, rounded up. Defaults to `nil`.
     public var retryAfterSeconds: Int?
+    /// Whether the cap's window slides or is fixed (clock minutes). Defaults to `.sliding`.
+    public var windowKind: StandInWindowKind
+    /// How cap 429s carry `Retry-After`. Defaults to `.seconds`.
+    public var retryAfterStyle: StandInRetryAfterStyle
+    /// Another system's sessions per minute on the same integration: evenly spaced, they use the cap (and get
+    /// 429s when it is full) without going through the stand-in's clients, as if running for a window already.
+    /// Defaults to 0.
+    public var backgroundPerMinute: Double
     /// Mean added latency per answer. Defaults to zero.
     public var latencyMean: Duration
     /// Latency varies uniformly in `mean ± jitter` (never below zero). Defaults to zero.
@@ -32,6 +58,9 @@ public struct StandInConfiguration: Sendable {
         self.cap = cap
         self.window = window
         self.retryAfterSeconds = retryAfterSeconds
+        self.windowKind = .sliding
+        self.retryAfterStyle = .seconds
+        self.backgroundPerMinute = 0
         self.latencyMean = latencyMean
         self.latencyJitter = latencyJitter
         self.faults = faults

@@ -11,13 +11,19 @@ import VeriffAPI
 final class StandInResponder: HTTPResponder {
     let configuration: StandInConfiguration
     let start: ContinuousClock.Instant
+    /// The Unix time of `start`, in nanoseconds: fixed windows and `Retry-After` dates are on the wall clock.
+    let origin: Int64
     private let state: Mutex<StandInState>
     private let factory: SessionFactory
 
     init(configuration: StandInConfiguration) {
         self.configuration = configuration
         self.start = ContinuousClock.now
-        self.state = Mutex(StandInState(window: configuration.window))
+        let origin = Int64((Date().timeIntervalSince1970 * 1e9).rounded())
+        self.state = Mutex(
+            StandInState(
+                window: configuration.window, origin: origin, backgroundPerMinute: configuration.backgroundPerMinute))
+        self.origin = origin
         self.factory = SessionFactory(host: configuration.sessionHost)
     }
 
@@ -156,11 +162,23 @@ final class StandInResponder: HTTPResponder {
             state.burstRemaining -= 1
             return .refused(rateLimited(), retryAfter: "\(configuration.retryAfterSeconds ?? 1)")
         }
-        if let cap = configuration.cap, state.window.count(at: arrival) >= cap {
-            let wait =
-                configuration.retryAfterSeconds
-                ?? Int((state.window.timeUntilSlotFrees(at: arrival) + 999_999_999) / 1_000_000_000)
-            return .refused(rateLimited(), retryAfter: "\(max(1, wait))")
+        let kind = configuration.windowKind
+        state.catchUpBackground(to: arrival, cap: configuration.cap, kind: kind)
+        if let cap = configuration.cap, state.count(at: arrival, kind: kind) >= cap {
+            let frees =
+                kind == .fixed
+                ? state.fixedWindow.timeUntilSlotFrees(at: arrival) : state.window.timeUntilSlotFrees(at: arrival)
+            let wait = max(1, configuration.retryAfterSeconds ?? Int((frees + 999_999_999) / 1_000_000_000))
+            switch configuration.retryAfterStyle {
+            case .seconds:
+                return .refused(rateLimited(), retryAfter: "\(wait)")
+            case .date:
+                // Dates have whole seconds: the next whole second after the wait.
+                let at = (origin + arrival) / 1_000_000_000 + Int64(wait) + 1
+                return .refused(rateLimited(), retryAfter: RetryAfter.imfFixdate(unixTime: at))
+            case .none:
+                return .refused(rateLimited(), retryAfter: nil)
+            }
         }
         if state.random.chance(faults.internalError) {
             return .refused(
@@ -174,7 +192,7 @@ final class StandInResponder: HTTPResponder {
             vendorData: body.vendorData, endUserId: body.endUserId,
             unixTime: Int64(Date().timeIntervalSince1970), random: &state.random
         )
-        state.window.record(at: arrival)
+        state.record(at: arrival)
         state.sessionsCreated += 1
         if let vendorData = body.vendorData, !state.vendorDataSeen.insert(vendorData).inserted {
             state.duplicateVendorData += 1

@@ -9,6 +9,12 @@ struct StandInState: Sendable {
     }
 
     var window: SlidingWindow
+    var fixedWindow: FixedWindow
+    /// When the background system sends next, in nanoseconds since the start; `nil` without one.
+    var nextBackground: Int64?
+    var backgroundInterval: Int64 = 0
+    var backgroundAccepted = 0
+    var backgroundRefused = 0
     var random = FastRandom()
     var requestsByStatus: [Int: Int] = [:]
     var resets = 0
@@ -20,8 +26,44 @@ struct StandInState: Sendable {
     var forcedHead = 0
     var burstRemaining = 0
 
-    init(window: Duration) {
+    init(window: Duration, origin: Int64 = 0, backgroundPerMinute: Double = 0) {
         self.window = SlidingWindow(window: window)
+        self.fixedWindow = FixedWindow(window: window, origin: origin)
+        if backgroundPerMinute > 0 {
+            backgroundInterval = max(1, Int64((60e9 / backgroundPerMinute).rounded()))
+            // As if it had been running for a whole window already: its last window's requests are in (−window, 0].
+            nextBackground = -self.window.window + backgroundInterval
+        }
+    }
+
+    /// Arrivals counted against the cap at `now`, in the configured kind of window.
+    mutating func count(at now: Int64, kind: StandInWindowKind) -> Int {
+        kind == .fixed ? fixedWindow.count(at: now) : window.count(at: now)
+    }
+
+    /// Records an arrival (the sliding window also keeps the statistics for either kind).
+    mutating func record(at now: Int64) {
+        window.record(at: now)
+        fixedWindow.record(at: now)
+    }
+
+    /// Plays the background system's requests up to `now`: each takes a place in the window if the cap allows.
+    mutating func catchUpBackground(to now: Int64, cap: Int?, kind: StandInWindowKind) {
+        guard var next = nextBackground else { return }
+        // Requests older than a window no longer count in either kind of window.
+        if now - next > window.window {
+            next += (now - window.window - next) / backgroundInterval * backgroundInterval
+        }
+        while next <= now {
+            if let cap, count(at: next, kind: kind) >= cap {
+                backgroundRefused += 1
+            } else {
+                record(at: next)
+                backgroundAccepted += 1
+            }
+            next += backgroundInterval
+        }
+        nextBackground = next
     }
 
     mutating func nextForced() -> ForcedAnswer? {
@@ -55,6 +97,8 @@ struct StandInState: Sendable {
         if resets > 0 { byStatus["reset"] = resets }
         return StandInStats(
             requestsByStatus: byStatus, sessionsCreated: sessionsCreated, maxSessionsInAnyWindow: window.maximum,
+            maxSessionsInFixedWindow: fixedWindow.maximum, windowKind: configuration.windowKind,
+            backgroundAccepted: backgroundAccepted, backgroundRefused: backgroundRefused,
             duplicateVendorData: duplicateVendorData,
             windowSeconds: Double(Self.nanoseconds(configuration.window)) / 1e9, cap: configuration.cap,
             sessions: includeSessions && configuration.keepsSessions ? sessions : nil

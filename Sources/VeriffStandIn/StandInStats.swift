@@ -6,8 +6,16 @@ public struct StandInStats: Sendable, Codable, Hashable {
     public var requestsByStatus: [String: Int]
     /// Sessions created (including those whose answer was then broken, slow or reset).
     public var sessionsCreated: Int
-    /// The most sessions created in any window of ``windowSeconds``.
+    /// The most sessions created in any window of ``windowSeconds`` (the background system's included).
     public var maxSessionsInAnyWindow: Int
+    /// The most sessions created in one fixed (clock-aligned) window (the background system's included).
+    public var maxSessionsInFixedWindow: Int?
+    /// How the cap's window was counted.
+    public var windowKind: StandInWindowKind?
+    /// Requests of the background system that took a place in the window.
+    public var backgroundAccepted: Int?
+    /// Requests of the background system refused because the cap was full.
+    public var backgroundRefused: Int?
     /// Sessions whose `vendorData` had already been used by an earlier session.
     public var duplicateVendorData: Int
     /// The window length used for the cap and ``maxSessionsInAnyWindow``.

@@ -20,6 +20,8 @@ import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("PROVISIONER_BIN", os.path.join(ROOT, ".build", "release", "provisioner"))
+# The stand-in's binary: another build's may lack the newer stand-in options (measuring an older `run` with them).
+STANDIN_BIN = os.environ.get("STANDIN_BIN", BIN)
 # The stand-in only accepts a UUID; this one exists nowhere but here.
 API_KEY = "5f0e4c9a-1b2c-4d3e-8f90-a1b2c3d4e5f6"
 
@@ -135,7 +137,7 @@ class StandIn:
         self.out = open(self.out_path, "w+")
         env = dict(os.environ, VERIFF_API_KEY=API_KEY)
         env.pop("VERIFF_INTEGRATION_ID", None)
-        self.process = subprocess.Popen([BIN, "mock-veriff", "--port", "0", *map(str, options)], env=env,
+        self.process = subprocess.Popen([STANDIN_BIN, "mock-veriff", "--port", "0", *map(str, options)], env=env,
                                         stdout=self.out, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         self.url = None

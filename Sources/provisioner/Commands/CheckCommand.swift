@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import Operations
+import Postgres
+import RateLimiting
 import VeriffAPI
 
 /// `provisioner check`: verifies a setup without creating a session or writing anything.
@@ -64,6 +66,14 @@ struct CheckCommand: AsyncParsableCommand {
         )
         let report = await checker.run()
         print(report.description)
+        if let key = configuration?.limiterKey {
+            let lines = try? await PostgresConnectionPool.withPool(
+                conninfo: database.conninfo, maximum: 1, logger: logger
+            ) { pool in await LearnedCap.advisories(pool: pool, key: key) }
+            for line in lines ?? [] {
+                print("note limiter       \(line)")
+            }
+        }
         if !report.allPassed {
             let failed = report.results.filter { $0.status != .passed }.map(\.name).joined(separator: ", ")
             ErrorOutput.write("check failed: \(failed)")

@@ -42,6 +42,27 @@ struct MockVeriffCommand: AsyncParsableCommand {
     @Option(name: .customLong("retry-after"), help: "Retry-After seconds on cap 429s (default: until a slot frees).")
     var retryAfter: Int?
 
+    @Option(
+        name: .customLong("window-kind"),
+        help: ArgumentHelp(
+            "How the cap's window is counted: sliding, or fixed (clock minutes: consecutive windows from the Unix "
+                + "epoch).", valueName: "sliding|fixed"))
+    var windowKind: String = "sliding"
+
+    @Option(
+        name: .customLong("retry-after-style"),
+        help: ArgumentHelp(
+            "How cap 429s carry Retry-After: delay seconds, an HTTP date, or none at all.",
+            valueName: "seconds|date|none"))
+    var retryAfterStyle: String = "seconds"
+
+    @Option(
+        name: .customLong("background-rate"),
+        help: ArgumentHelp(
+            "Another system's sessions per minute on the same integration: they use the cap without going through "
+                + "the stand-in's clients.", valueName: "n"))
+    var backgroundRate: Double = 0
+
     @Option(name: .customLong("latency-ms"), help: "Mean latency added to every answer, in milliseconds.")
     var latencyMilliseconds: Double = 0
 
@@ -86,7 +107,21 @@ struct MockVeriffCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535, got \(port)") }
         if let cap, cap < 1 { throw ValidationError("--cap must be at least 1, got \(cap)") }
-        guard window > 0, window.isFinite else { throw ValidationError("--window must be positive, got \(window)") }
+        guard window > 0, window.isFinite, window <= 86_400 else {
+            throw ValidationError("--window must be a positive number of seconds up to 86400, got \(window)")
+        }
+        guard StandInWindowKind(rawValue: windowKind) != nil else {
+            throw ValidationError("--window-kind must be sliding or fixed, got \(windowKind)")
+        }
+        guard StandInRetryAfterStyle(rawValue: retryAfterStyle) != nil else {
+            throw ValidationError("--retry-after-style must be seconds, date or none, got \(retryAfterStyle)")
+        }
+        if let retryAfter, !(0...86_400).contains(retryAfter) {
+            throw ValidationError("--retry-after must be 0...86400 seconds, got \(retryAfter)")
+        }
+        guard backgroundRate.isFinite, (0...1_000_000).contains(backgroundRate) else {
+            throw ValidationError("--background-rate must be 0...1000000 sessions per minute, got \(backgroundRate)")
+        }
         guard latencyMilliseconds >= 0, jitterMilliseconds >= 0, slowDelay >= 0 else {
             throw ValidationError("--latency-ms, --jitter-ms and --slow-delay must not be negative")
         }
@@ -111,7 +146,7 @@ struct MockVeriffCommand: AsyncParsableCommand {
         guard EndUser.isUUID(apiKey.secret) else {
             throw ValidationError("the stand-in's API key must be a UUID, as Veriff's are")
         }
-        let standInConfiguration = StandInConfiguration(
+        var standInConfiguration = StandInConfiguration(
             apiKey: apiKey.secret, integrationID: integrationID ?? environment["VERIFF_INTEGRATION_ID"],
             cap: cap, window: .milliseconds(Int64(window * 1000)), retryAfterSeconds: retryAfter,
             latencyMean: .microseconds(Int64(latencyMilliseconds * 1000)),
@@ -123,6 +158,9 @@ struct MockVeriffCommand: AsyncParsableCommand {
             ),
             keepsSessions: keepSessions
         )
+        standInConfiguration.windowKind = StandInWindowKind(rawValue: windowKind) ?? .sliding
+        standInConfiguration.retryAfterStyle = StandInRetryAfterStyle(rawValue: retryAfterStyle) ?? .seconds
+        standInConfiguration.backgroundPerMinute = backgroundRate
         let logger = logging.makeLogger(label: "provisioner.mock-veriff")
         let service = StandInService(
             host: host, port: port, configuration: standInConfiguration, printSessions: printSessions, logger: logger)

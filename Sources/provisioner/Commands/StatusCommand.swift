@@ -1,4 +1,5 @@
 import ArgumentParser
+import RateLimiting
 import SessionQueue
 
 /// `provisioner status`: the queue at a glance.
@@ -28,10 +29,13 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.makeLogger(label: "provisioner.status")
-        let (status, lifecycle) = try await database.withConnection(logger: logger) { connection in
-            (try await QueueStatus.read(connection, runs: runs), try await LifecycleCounts.fetch(connection))
+        let (status, lifecycle, learned) = try await database.withConnection(logger: logger) { connection in
+            (
+                try await QueueStatus.read(connection, runs: runs), try await LifecycleCounts.fetch(connection),
+                try await LearnedCap.read(connection)
+            )
         }
-        let report = StatusReport(queue: status, decisions: .init(lifecycle))
+        let report = StatusReport(queue: status, decisions: .init(lifecycle), learnedCaps: learned)
         print(json ? try JSONOutput.text(report) : report.text)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Provisioning
+import RateLimiting
 import SessionQueue
 
 extension RunSummary {
@@ -15,6 +16,7 @@ extension RunSummary {
                 + "in doubt \(c.inDoubt)",
         ]
         if let pendingLeft { lines.append("  pending rows left: \(pendingLeft)") }
+        if let learnedCap { lines.append("  limiter: \(learnedCap.advisory())") }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RateLimiting
 import SessionQueue
 
 /// What `status` shows; its JSON shape is `status --json`'s (documented in README.md).
@@ -23,6 +24,8 @@ struct StatusReport: Encodable {
 
     var queue: QueueStatus
     var decisions: Decisions
+    /// Caps learned from Veriff's 429s that are in force (below the configured cap).
+    var learnedCaps: [LearnedCap]
 }
 
 extension StatusReport {
@@ -56,6 +59,7 @@ extension StatusReport {
                     + "retried \(run.retried), 429s \(run.rateLimited), in doubt \(run.inDoubt)"
                     + (run.message.map { " — \($0)" } ?? ""))
         }
+        for learned in learnedCaps { lines.append("limiter: \(learned.advisory())") }
         return lines.joined(separator: "\n")
     }
 }
