@@ -106,7 +106,9 @@ public struct OperatorServer: Sendable {
             },
             logger: frameworkLogger)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: application)], gracefulShutdownSignals: signals, logger: frameworkLogger)
+            // The notice is listed last, so it hears of the shutdown first (services stop in reverse order).
+            services: [.init(service: application), .init(service: ShutdownNotice(logger: logger))],
+            gracefulShutdownSignals: signals, logger: frameworkLogger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.webhooks.shutdownGracePeriod
         groupConfiguration.maximumCancellationDuration = .seconds(5)
         return (ServiceGroup(configuration: groupConfiguration), refusalLog)
@@ -165,4 +167,14 @@ public struct OperatorServerError: Error, Sendable, Hashable, CustomStringConver
     public let description: String
 
     static let notStarted = OperatorServerError(description: "the operator server stopped before it listened")
+}
+
+/// Says, once a graceful shutdown starts, that the server is stopping and lets requests in flight finish.
+private struct ShutdownNotice: Service {
+    let logger: Logger
+
+    func run() async throws {
+        try await gracefulShutdown()
+        logger.info("stopping: in-flight webhooks finish first")
+    }
 }

@@ -122,8 +122,14 @@ struct MockVeriffCommand: AsyncParsableCommand {
         guard backgroundRate.isFinite, (0...1_000_000).contains(backgroundRate) else {
             throw ValidationError("--background-rate must be 0...1000000 sessions per minute, got \(backgroundRate)")
         }
-        guard latencyMilliseconds >= 0, jitterMilliseconds >= 0, slowDelay >= 0 else {
-            throw ValidationError("--latency-ms, --jitter-ms and --slow-delay must not be negative")
+        guard (0...3_600_000).contains(latencyMilliseconds), (0...3_600_000).contains(jitterMilliseconds),
+            (0...3_600).contains(slowDelay)
+        else {
+            throw ValidationError(
+                "--latency-ms and --jitter-ms must be 0...3600000 milliseconds and --slow-delay 0...3600 seconds")
+        }
+        guard (1...1_000_000).contains(burstLength) else {
+            throw ValidationError("--burst-length must be 1...1000000, got \(burstLength)")
         }
         let probabilities = [
             ("--fault-500", fault500), ("--fault-503-html", fault503), ("--fault-reset", faultReset),
