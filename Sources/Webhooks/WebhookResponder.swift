@@ -77,7 +77,7 @@ public struct WebhookResponder: HTTPResponder {
                 metadata: [
                     "webhook.kind": "\(kind.rawValue)", "webhook.problem": "\(problem)",
                     "http.remote": "\(request.remoteAddress.map { "\($0)" } ?? "-")",
-                    "http.body_bytes": "\(request.body.readableBytes)",
+                    "http.body_bytes": .stringConvertible(request.body.readableBytes),
                 ])
             return .refuse(Self.text(.unauthorized, "unauthorized\n"))
         }
@@ -99,7 +99,7 @@ public struct WebhookResponder: HTTPResponder {
         let event = WebhookPayload.parse(kind: kind, body: request.body.readableBytesView)
         var metadata: Logger.Metadata = [
             "webhook.kind": "\(kind.rawValue)", "veriff.session_id": "\(event.sessionID ?? "-")",
-            "veriff.code": "\(event.code.map(String.init) ?? "-")",
+            "veriff.code": event.code.map { Logger.MetadataValue.stringConvertible($0) } ?? "-",
             "veriff.status": "\(event.status?.rawValue ?? event.statusText ?? "-")",
         ]
         let result: LifecycleResult
@@ -118,7 +118,7 @@ public struct WebhookResponder: HTTPResponder {
         case .applied, .duplicate, .unchanged, .older, .final:
             logger.info("webhook recorded", metadata: metadata)
         case .unknownSession, .supersededSession, .sessionMismatch, .ambiguousVendorData, .unknownStatus,
-            .unparseable:
+            .unparseable, .cancelledRow:
             logger.warning("webhook recorded but not applied", metadata: metadata)
         }
         return Self.text(.ok, "{\"status\":\"ok\"}\n", contentType: "application/json")

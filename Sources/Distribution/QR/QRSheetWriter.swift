@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import SessionQueue
+import Support
 
 #if canImport(Glibc)
     import Glibc
@@ -55,7 +56,8 @@ public struct QRSheetWriter: Sendable {
         }
         try sheet.write(QRSheetHTML.footer(count: count))
         try sheet.commit()
-        logger.info("wrote QR codes", metadata: ["qr.count": "\(count)", "qr.directory": "\(directory)"])
+        logger.info(
+            "wrote QR codes", metadata: ["qr.count": .stringConvertible(count), "qr.directory": "\(directory)"])
         return QRReport(codes: count, indexPath: indexPath)
     }
 

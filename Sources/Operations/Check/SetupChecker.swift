@@ -18,6 +18,12 @@ public struct SetupChecker: Sendable {
     /// - Returns: One result per check: `configuration`, `database`, `schema`, `permissions`, `veriff`.
     public func run() async -> CheckReport {
         var results = [checkConfiguration()]
+        if ConnectionString.problem(in: configuration.conninfo) != nil {
+            let reason = "not checked: the connection string is malformed (see configuration)"
+            results += [.skipped("database", reason), .skipped("schema", reason), .skipped("permissions", reason)]
+            results.append(await checkVeriff())
+            return CheckReport(results: results)
+        }
         do {
             results += try await PostgresConnectionPool.withPool(
                 conninfo: configuration.conninfo, maximum: 1, logger: logger
