@@ -55,7 +55,7 @@ struct JSONOutputTests {
                             "enqueue", CLI.sample("end-users.csv"), "--skip-invalid", "--rejects",
                             directory + "/rejects.csv",
                         ],
-                        environment)
+                        environment, status: 1)  // 1: the two invalid rows were skipped
                     let enqueued = try #require(enqueue["enqueued"] as? Int)
                     #expect(enqueued > 40 && enqueue["committed"] as? Bool == true)
 

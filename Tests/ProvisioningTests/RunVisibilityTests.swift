@@ -101,9 +101,9 @@ struct RunVisibilityTests {
                 try await RunHarness.insertRows(db, count: 100)
             }
             let environment = RunHarness.environment(conninfo: conninfo)
-            // 60 a minute without headroom; 30 s less the 10 s left for requests in flight (the 9 s timeout + 1 s).
+            // 60 a minute (half of 120); 30 s less the 10 s left for requests in flight (the 9 s timeout + 1 s).
             let arguments = [
-                "run", "--dry-run", "--rate", "60", "--headroom", "0", "--max-duration", "30s", "--timeout", "9",
+                "run", "--dry-run", "--rate", "120", "--headroom", "0.5", "--max-duration", "30s", "--timeout", "9",
             ]
             let output = try await Shell.run(RunHarness.binary, arguments + ["--json"], environment: environment)
             #expect(output.status == 0, "\(output.stderr)")

@@ -138,9 +138,24 @@ struct QueueOperatorTests {
                 let status = try await pool.withConnection { try await QueueStatus.read($0) }
                 #expect(status.byStatus["cancelled"] == 5)
                 #expect(status.byStatus.keys.contains("cancelled"))
-                // Cancelled rows are never renewed either.
-                let renewed = try await pool.withConnection { try await SessionRenewal.renewExpired($0) }
+                // Cancelled rows are never renewed, even with a session that expired unfinished.
+                let renewed = try await pool.withConnection { connection in
+                    try await connection.execute(
+                        """
+                        UPDATE session_queue SET session_status = 'created', provisioned_at = now() - interval '8 days',
+                            expires_at = now() - interval '1 day'
+                        WHERE status = 'cancelled'
+                        """)
+                    return try await SessionRenewal.renewExpired(connection)
+                }
                 #expect(renewed == 0)
+                // Nor drawn as QR codes (or exported), even with a live session url.
+                let drawn = try await pool.withConnection { connection in
+                    try await connection.execute(
+                        "UPDATE session_queue SET expires_at = now() + interval '1 day' WHERE status = 'cancelled'")
+                    return try await ProvisionedSessions.livePage(on: connection, after: 0, limit: 100, since: nil)
+                }
+                #expect(drawn.isEmpty)
             }
         }
     }
@@ -200,8 +215,11 @@ struct QueueOperatorTests {
                         db, status: "failed", lastError: "Veriff said no \(index)", index: index)
                 }
                 try await QueueFixtures.insert(db, status: "provisioned", index: 6)
+                // Changed three days ago (the touch trigger would stamp now() on an UPDATE).
+                try await db.execute("ALTER TABLE session_queue DISABLE TRIGGER session_queue_touch")
                 try await db.execute(
                     "UPDATE session_queue SET updated_at = now() - interval '3 days' WHERE vendor_data = 'crm-1'")
+                try await db.execute("ALTER TABLE session_queue ENABLE TRIGGER session_queue_touch")
             }
             try await TestDatabase.withPool(conninfo) { pool in
                 let queue = QueueOperator(pool: pool)
