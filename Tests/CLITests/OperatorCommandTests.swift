@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import TestSupport
 import Testing
+import VeriffStandIn
 
 /// `rows`, `requeue`, `hold` and `cancel` as processes, as an operator runs them.
 @Suite("operator commands", .timeLimit(.minutes(10)))
@@ -123,6 +124,72 @@ struct OperatorCommandTests {
                 #expect(try log.decode("outcome", as: String.self) == "held")
                 #expect(try log.decode("database_user", as: String.self) == "postgres")
                 #expect(try log.decode("previous_status", as: String.self) == "failed")
+            }
+        }
+    }
+
+    @Test("while a real run holds rows, requeue, hold and cancel of them change nothing, and the run provisions them")
+    func realRunnerClaims() async throws {
+        try await TestDatabase.withFresh { conninfo in
+            try await TestDatabase.withConnection(conninfo) { db in
+                try await db.execute(
+                    """
+                    INSERT INTO session_queue (first_name, last_name, email)
+                    SELECT 'First' || g, 'Last' || g, 'user' || g || '@example.com' FROM generate_series(1, 24) g
+                    """)
+            }
+            var configuration = StandInTesting.configuration()
+            configuration.latencyMean = .seconds(2)
+            try await withStandIn(configuration) { standIn in
+                let run = try ChildProcess.spawn(
+                    CLI.binary,
+                    [
+                        "run", "--base-url", standIn.baseURL, "--rate", "6000", "--window-seconds", "1",
+                        "--concurrency", "4",
+                    ],
+                    environment: [
+                        "DATABASE_URL": conninfo, "VERIFF_API_KEY": StandInTesting.apiKey,
+                        "PROVISIONER_LOG_LEVEL": "warning",
+                    ])
+                // Wait until the runner holds rows.
+                var claimed: [Int64] = []
+                let deadline = ContinuousClock.now + .seconds(60)
+                while claimed.isEmpty && ContinuousClock.now < deadline {
+                    claimed = try await TestDatabase.withConnection(conninfo) { db in
+                        try await db.query("SELECT id FROM session_queue WHERE status = 'claimed' ORDER BY id")
+                            .map { try $0.decode("id", as: Int64.self) }
+                    }
+                    if claimed.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+                }
+                #expect(!claimed.isEmpty, "the run claimed nothing: \(run.stderr())")
+                var liveSkips = 0
+                for command in ["cancel", "hold", "requeue"] {
+                    for selection in [["--status", "claimed"], ["--id"] + claimed.map(String.init)] {
+                        let output = try await CLI.run(
+                            [command, "--json"] + selection, environment: Self.environment(conninfo))
+                        let result = try Self.json(output.stdout)
+                        #expect((result["changed"] as? [Any])?.isEmpty == true, "\(command): \(output.stdout)")
+                        let reasons = (result["skipped"] as? [[String: Any]] ?? []).compactMap {
+                            $0["reason"] as? String
+                        }
+                        // Claimed by the live runner, or written back by it (provisioned, or changing right then).
+                        #expect(
+                            reasons.allSatisfy { ["claimed_by_live_runner", "provisioned", "busy"].contains($0) },
+                            "\(reasons)")
+                        liveSkips += reasons.filter { $0 == "claimed_by_live_runner" }.count
+                    }
+                }
+                #expect(liveSkips > 0)
+                let status = await run.wait()
+                #expect(status == 0, "\(run.stderr())")
+                try await TestDatabase.withConnection(conninfo) { db in
+                    let rows = try await db.query("SELECT status, count(*) AS n FROM session_queue GROUP BY status")
+                    #expect(rows.count == 1)
+                    #expect(try rows.first?.decode("status", as: String.self) == "provisioned")
+                    let operatorLines = try await db.query(
+                        "SELECT count(*) AS n FROM session_attempts WHERE outcome IN ('requeued', 'held', 'cancelled')")
+                    #expect(try operatorLines[0].decode("n", as: Int.self) == 0)
+                }
             }
         }
     }
