@@ -20,7 +20,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The operator server (`serve`, `webhooks`). Hummingbird's default traits pull in swift-configuration,
+        // which nothing here uses.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // C libraries, found with pkg-config, installed from Debian.
@@ -47,20 +54,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        // A minimal HTTP/1.1 server on SwiftNIO, shared by the Veriff stand-in and the webhook receiver.
+        // A local stand-in for Veriff: strict validation, a sliding-window cap, latency and faults, on its own minimal
+        // HTTP/1.1 server over SwiftNIO (it needs connection resets and injected latency that a framework hides).
         .target(
-            name: "HTTPServer",
+            name: "VeriffStandIn",
             dependencies: [
+                "VeriffAPI",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ]
-        ),
-        // A local stand-in for Veriff: strict validation, a sliding-window cap, latency and faults.
-        .target(
-            name: "VeriffStandIn",
-            dependencies: ["HTTPServer", "VeriffAPI", .product(name: "Logging", package: "swift-log")]
         ),
         // GCRA limiter (local and shared through PostgreSQL) with 429 feedback.
         .target(
@@ -104,11 +108,30 @@ let package = Package(
         .target(
             name: "Webhooks",
             dependencies: [
-                "HTTPServer", "SessionQueue", "Postgres", "Support", "VeriffAPI",
+                "SessionQueue", "Postgres", "Support", "VeriffAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `provisioner serve` / `webhooks`: one Hummingbird server for webhooks, health, metrics and the dashboard,
+        // with connection hardening (timeouts, a connection cap, early authentication, bounded logging).
+        .target(
+            name: "OperatorServer",
+            dependencies: [
+                "Webhooks", "SessionQueue", "Postgres", "Support", "VeriffAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             ]
         ),
         // The thin command-line front end: one subcommand per verb, shared option groups, services for the
@@ -117,7 +140,7 @@ let package = Package(
             name: "provisioner",
             dependencies: [
                 "Postgres", "VeriffAPI", "VeriffStandIn", "RateLimiting", "SessionQueue", "Provisioning",
-                "Distribution", "HTTPServer", "Operations", "Webhooks", "Support",
+                "Distribution", "Operations", "Webhooks", "OperatorServer", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -154,9 +177,21 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "VeriffStandInTests",
+            dependencies: [
+                "VeriffAPI", "VeriffStandIn", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "RateLimitingTests", dependencies: ["RateLimiting", "TestSupport"]),
         .testTarget(
-            name: "SessionQueueTests", dependencies: ["SessionQueue", "Postgres", "TestSupport", "VeriffAPI"]),
+            name: "SessionQueueTests",
+            dependencies: ["SessionQueue", "Postgres", "TestSupport", "VeriffAPI", "VeriffStandIn", "Webhooks"]
+        ),
         .testTarget(
             name: "ProvisioningTests",
             dependencies: ["Provisioning", "SessionQueue", "VeriffStandIn", "TestSupport"]
@@ -165,12 +200,24 @@ let package = Package(
         .testTarget(
             name: "WebhooksTests",
             dependencies: [
-                "Webhooks", "SessionQueue", "Postgres", "Support", "VeriffAPI", "VeriffStandIn", "HTTPServer",
+                "Webhooks", "OperatorServer", "SessionQueue", "Postgres", "Support", "VeriffAPI", "VeriffStandIn",
                 "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "OperatorServerTests",
+            dependencies: [
+                "OperatorServer", "Webhooks", "SessionQueue", "Postgres", "VeriffAPI", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),

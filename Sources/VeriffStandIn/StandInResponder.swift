@@ -1,5 +1,4 @@
 import Foundation
-import HTTPServer
 import NIOCore
 import NIOHTTP1
 import Synchronization

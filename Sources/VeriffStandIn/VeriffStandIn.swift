@@ -1,4 +1,3 @@
-import HTTPServer
 import Logging
 
 /// A local stand-in for Veriff's POST /v1/sessions: strict where Veriff is strict, with a sliding-window cap,

@@ -20,6 +20,16 @@ public struct PostgresWebhookStore: WebhookStore {
     public func isHealthy() async -> Bool {
         (try? await pool.query("SELECT 1 AS ok").count == 1) ?? false
     }
+
+    /// Runs `body` with one of the store's pooled connections (read-only work beside the webhooks, such as the
+    /// metrics), so the server keeps one connection source.
+    ///
+    /// - Parameter body: Uses the connection; it must not keep it.
+    /// - Returns: What `body` returns.
+    /// - Throws: A connection problem, or what `body` throws.
+    public func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await pool.withConnection { try await body($0) }
+    }
 }
 
 /// Runs `body` with a store on a pool of its own, and always closes the pool's connections.

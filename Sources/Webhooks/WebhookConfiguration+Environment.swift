@@ -53,13 +53,19 @@ extension WebhookConfiguration {
         return (String(host), number)
     }
 
-    /// Checks that every path starts with `/` and that they differ.
+    /// Checks that every path starts with `/`, is made of letters, digits and `/ - . _ ~` only (the router reads
+    /// `:`, `*` and `{}` as patterns), and that they differ.
     ///
     /// - Throws: ``ConfigurationError/badPath(_:)``.
     public func validatePaths() throws {
         for (name, path) in [("decision", decisionPath), ("event", eventPath), ("health", healthPath)] {
-            guard path.hasPrefix("/"), !path.contains("?"), !path.contains(where: \.isWhitespace) else {
-                throw ConfigurationError.badPath("the \(name) path must start with / (no query): \(path)")
+            let plain = path.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (CharacterSet.alphanumerics.contains(scalar) || "/-._~".unicodeScalars.contains(scalar))
+            }
+            guard path.hasPrefix("/"), plain else {
+                throw ConfigurationError.badPath(
+                    "the \(name) path must start with / and hold only letters, digits and / - . _ ~: \(path)")
             }
         }
         guard Set([decisionPath, eventPath, healthPath]).count == 3 else {

@@ -21,6 +21,7 @@ struct Provisioner: AsyncParsableCommand {
             CancelCommand.self,
             ExportCommand.self,
             QRCommand.self,
+            ServeCommand.self,
             WebhooksCommand.self,
             RenewCommand.self,
             CheckCommand.self,

@@ -1,5 +1,5 @@
-import HTTPServer
 import Synchronization
+import VeriffStandIn
 
 /// A thread-safe list of requests, for servers made in tests.
 final class LockedRequests: Sendable {

@@ -1,4 +1,3 @@
-import HTTPServer
 import InMemoryLogging
 import Logging
 import NIOHTTP1

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPServer
 import Logging
 import NIOCore
 import NIOHTTP1

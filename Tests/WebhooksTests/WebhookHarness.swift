@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
-import HTTPServer
 import InMemoryLogging
 import Logging
 import NIOCore
 import NIOHTTP1
+import OperatorServer
 import Postgres
 import TestSupport
 import Testing
@@ -109,58 +109,13 @@ struct WebhookHarness: Sendable {
     static let event = "/webhooks/event"
 }
 
-/// The lifecycle columns of one queue row.
-struct RowState: Equatable {
-    var status: String
-    var sessionID: String?
-    var sessionStatus: String?
-    var decisionCode: Int?
-    var reasonCode: Int?
-    var decisionAt: Date?
-    var lastEventAt: Date?
-    var previousSessionIDs: [String]
-    var renewedCount: Int
-
-    static func read(_ db: PostgresConnection, id: Int64) async throws -> RowState {
-        let rows = try await db.query(
-            """
-            SELECT status, session_id, session_status, decision_code, reason_code, decision_at, last_event_at,
-                   previous_session_ids, renewed_count
-            FROM session_queue WHERE id = $1
-            """, [id])
-        let row = try #require(rows.first)
-        return RowState(
-            status: try row.decode("status"), sessionID: try row.decode("session_id"),
-            sessionStatus: try row.decode("session_status"), decisionCode: try row.decode("decision_code"),
-            reasonCode: try row.decode("reason_code"), decisionAt: try row.decode("decision_at"),
-            lastEventAt: try row.decode("last_event_at"), previousSessionIDs: try row.decode("previous_session_ids"),
-            renewedCount: try row.decode("renewed_count"))
-    }
-}
-
-/// Rows of the queue as the run leaves them.
-enum QueueRows {
-    /// Inserts a provisioned row with a session (status `created`) that expires in `expiresIn` (an interval).
-    @discardableResult
-    static func provisioned(
-        _ db: PostgresConnection, sessionID: String, vendorData: String? = nil, email: String = "mari@example.com",
-        sessionStatus: String? = "created", expiresIn: String = "7 days"
-    ) async throws -> Int64 {
-        let rows = try await db.query(
-            """
-            INSERT INTO session_queue (status, first_name, email, vendor_data, session_id, session_url, session_status,
-                                       provisioned_at, expires_at)
-            VALUES ('provisioned', 'Mari', $1, $2, $3, 'https://alchemy.veriff.com/v/' || $3, $4, now(),
-                    now() + $5::interval)
-            RETURNING id
-            """, [email, vendorData, sessionID, sessionStatus, expiresIn])
-        return try #require(rows.first).decode("id")
-    }
-
-    /// The audit table's rows, oldest first: (outcome, applied, session id).
-    static func audit(_ db: PostgresConnection) async throws -> [(outcome: String, applied: Bool, session: String?)] {
-        try await db.query("SELECT outcome, applied, session_id FROM webhook_events ORDER BY id").map {
-            (try $0.decode("outcome"), try $0.decode("applied"), try $0.decode("session_id"))
-        }
-    }
+/// The operator server as the webhook receiver (`provisioner webhooks`: the dashboard off), listening on loopback
+/// while `body` runs, over `store`.
+func withWebhookServer<Result: Sendable>(
+    configuration: WebhookConfiguration, store: PostgresWebhookStore, logger: Logger,
+    _ body: (OperatorServer.Address) async throws -> Result
+) async throws -> Result {
+    try await withOperatorServer(
+        configuration: OperatorServerConfiguration(webhooks: configuration), database: store, store: store,
+        logger: logger, body)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SessionQueue
+import TestSupport
 import Testing
 import Webhooks
 

@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
-import HTTPServer
 import InMemoryLogging
 import Logging
 import NIOCore
 import NIOHTTP1
+import OperatorServer
 import Postgres
 import SessionQueue
 import TestSupport
@@ -12,7 +12,7 @@ import Testing
 import VeriffAPI
 import Webhooks
 
-@Suite("webhook receiver over loopback", .timeLimit(.minutes(3)))
+@Suite("webhook receiver over loopback", .timeLimit(.minutes(10)))
 struct WebhookServerTests {
     typealias H = WebhookHarness
 

@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// `provisioner webhooks` and `provisioner renew` as operators run them: real processes, signals, exit statuses.
-@Suite("provisioner webhooks and renew commands", .timeLimit(.minutes(2)))
+@Suite("provisioner webhooks and renew commands", .timeLimit(.minutes(10)))
 struct WebhooksCommandTests {
     /// The `provisioner` executable built beside the test bundle.
     private func executable() throws -> String {

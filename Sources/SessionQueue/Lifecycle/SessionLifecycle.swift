@@ -3,6 +3,13 @@ import Postgres
 
 /// Records Veriff's webhooks on the queue: the audit row, then the matched row's status under the ordering rule.
 public enum SessionLifecycle {
+    /// Whether the schema has the webhooks' table (migration 3), so webhooks can be recorded at all.
+    /// - Throws: ``PostgresError``.
+    public static func isReady(on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query("SELECT to_regclass('webhook_events') IS NOT NULL AS ready").first?
+            .decode("ready", as: Bool.self) == true
+    }
+
     /// Records one webhook: an audit row in `webhook_events`, and the matched queue row's new status when
     /// ``SessionStatus/transition(to:at:currentAt:)`` allows it. Everything happens in one transaction, with the
     /// queue row locked, so concurrent deliveries (and retries) are applied at most once and in a safe order.

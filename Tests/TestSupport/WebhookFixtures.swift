@@ -1,12 +1,11 @@
 import Foundation
-import TestSupport
 
 /// Webhook bodies shaped like Veriff's, and signatures computed with openssl (independently of the code under test).
-enum WebhookFixtures {
-    static let sharedSecret = "8d3d3b4a-7f65-4b62-9a3e-webhook-secret"
+public enum WebhookFixtures {
+    public static let sharedSecret = "8d3d3b4a-7f65-4b62-9a3e-webhook-secret"
 
     /// A decision webhook with person and document data, as Veriff sends it.
-    static func decision(
+    public static func decision(
         sessionID: String, code: Int, status: String, vendorData: String? = nil, decisionTime: String? = nil,
         reasonCode: Int? = nil, reason: String? = nil
     ) -> String {
@@ -23,7 +22,7 @@ enum WebhookFixtures {
     }
 
     /// An event webhook.
-    static func event(sessionID: String, code: Int, action: String, vendorData: String? = nil) -> String {
+    public static func event(sessionID: String, code: Int, action: String, vendorData: String? = nil) -> String {
         let vendor = vendorData.map { "\"\($0)\"" } ?? "null"
         return """
             {"id":"\(sessionID)","attemptId":"attempt-1","feature":"selfid","code":\(code),"action":"\(action)",\
@@ -32,7 +31,7 @@ enum WebhookFixtures {
     }
 
     /// `X-HMAC-SIGNATURE` for `body`, computed by `openssl dgst -sha256 -hmac`.
-    static func opensslSignature(_ body: String, secret: String = sharedSecret) async throws -> String {
+    public static func opensslSignature(_ body: String, secret: String = sharedSecret) async throws -> String {
         let output = try await Shell.run("/usr/bin/openssl", ["dgst", "-sha256", "-hmac", secret], input: body)
         guard output.status == 0, let hex = output.stdout.split(separator: " ").last else {
             throw TestSetupError("openssl failed: \(output.stderr)")

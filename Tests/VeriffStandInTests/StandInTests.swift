@@ -60,7 +60,7 @@ struct StandInInternalsTests {
     }
 }
 
-@Suite("Stand-in over HTTP: Veriff's checks, cap, control endpoints, stats", .timeLimit(.minutes(1)))
+@Suite("Stand-in over HTTP: Veriff's checks, cap, control endpoints, stats", .timeLimit(.minutes(10)))
 struct StandInHTTPTests {
     private func post(
         _ client: HTTPClient, _ url: String, body: String, headers: [(String, String)]

@@ -1,13 +1,13 @@
 import AsyncHTTPClient
-import HTTPServer
 import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
+import VeriffStandIn
 
 @Suite(
-    "HTTPServer: ephemeral port, keep-alive, body limit, async responder, graceful shutdown", .timeLimit(.minutes(1)))
+    "HTTPServer: ephemeral port, keep-alive, body limit, async responder, graceful shutdown", .timeLimit(.minutes(10)))
 struct HTTPServerTests {
     private let logger = Logger(label: "test.http")
 

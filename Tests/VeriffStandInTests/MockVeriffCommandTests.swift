@@ -7,7 +7,7 @@ import VeriffAPI
 import VeriffStandIn
 
 /// `provisioner mock-veriff` as scripts use it: a real process, its "listening on" line, a signal, the stats.
-@Suite("provisioner mock-veriff", .timeLimit(.minutes(1)))
+@Suite("provisioner mock-veriff", .timeLimit(.minutes(10)))
 struct MockVeriffCommandTests {
     /// The `provisioner` executable built beside the test bundle.
     private func executable() throws -> URL {

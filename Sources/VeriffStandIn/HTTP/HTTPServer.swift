@@ -4,8 +4,9 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// A minimal HTTP/1.1 server on SwiftNIO: keep-alive, pipelining, a body size limit, an async responder, and a
-/// graceful shutdown that lets in-flight requests finish.
+/// The stand-in's minimal HTTP/1.1 server on SwiftNIO: keep-alive, pipelining, a body size limit, an async responder,
+/// injected latency and connection resets, and a graceful shutdown that lets in-flight requests finish. (The
+/// provisioner's own server is `OperatorServer`, on Hummingbird; this one stays for what a framework hides.)
 ///
 /// Prefer ``withHTTPServer(configuration:logger:responder:_:)``, which always shuts the server down.
 public final class HTTPServer: Sendable {
@@ -150,6 +151,17 @@ final class ConnectionRegistry: Sendable {
     }
 
     /// Runs `work` in a task that is tracked until it ends.
+    ///
+    /// Why an unstructured task stays here (the conventions ask for task groups): this server's lifecycle is the
+    /// pair ``HTTPServer/start(configuration:logger:responder:)`` / ``HTTPServer/shutdown()``, which the stand-in
+    /// (`VeriffStandIn.start`, `provisioner mock-veriff`, TestSupport's `withStandIn`, the benchmarks) exposes as is:
+    /// between the two calls no task of the server's is running, so there is no parent to hang a child task on. A
+    /// structured version needs the stand-in's API turned into a scope (`withVeriffStandIn { }`) in every caller, and
+    /// NIOAsyncChannel per connection, which costs the event-loop fast path its thread hops. What keeps this one
+    /// safe instead: only responders that cannot answer on the event loop get here — the stand-in always answers in
+    /// ``HTTPResponder/respondImmediately(to:)``, so in practice only test responders do — every task is recorded
+    /// under the lock before it can finish, and ``cancelAndAwaitResponders()`` cancels and awaits each one in
+    /// ``HTTPServer/shutdown()``: none outlives the server.
     func run(_ work: @escaping @Sendable () async -> Void) {
         state.withLock { state in
             let id = state.nextTaskID

@@ -1,0 +1,73 @@
+import CoreMetrics
+import Prometheus
+import SessionQueue
+import Webhooks
+
+/// The server's Prometheus registry: the receiver's own counters, kept as they happen, and the queue's gauges,
+/// read from the database at each scrape (``update(from:)``).
+///
+/// It uses its own registry and hands swift-metrics an explicit factory, so nothing depends on a global metrics
+/// bootstrap (libraries do not bootstrap; only `main` would).
+final class ServerMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    let factory: PrometheusMetricsFactory
+    let connections: ConnectionStatistics
+    private let received: [LifecycleEvent.Kind: CoreMetrics.Counter]
+    private let refused: [WebhookRefusal: CoreMetrics.Counter]
+    private let storeUnavailable: CoreMetrics.Counter
+
+    init() {
+        factory = PrometheusMetricsFactory(registry: registry)
+        connections = ConnectionStatistics(factory: factory)
+        let factory = self.factory
+        received = Dictionary(
+            uniqueKeysWithValues: [LifecycleEvent.Kind.decision, .event].map { kind in
+                (
+                    kind,
+                    CoreMetrics.Counter(
+                        label: "provisioner_webhooks_received_total", dimensions: [("kind", kind.rawValue)],
+                        factory: factory)
+                )
+            })
+        refused = Dictionary(
+            uniqueKeysWithValues: WebhookRefusal.allCases.map { refusal in
+                (
+                    refusal,
+                    CoreMetrics.Counter(
+                        label: "provisioner_webhooks_refused_total", dimensions: [("reason", refusal.label)],
+                        factory: factory)
+                )
+            })
+        storeUnavailable = CoreMetrics.Counter(label: "provisioner_webhooks_unrecorded_total", factory: factory)
+    }
+
+    /// An authenticated webhook was received (whatever became of it).
+    func received(_ kind: LifecycleEvent.Kind) {
+        received[kind]?.increment()
+    }
+
+    /// A request to a webhook path was refused.
+    func refused(_ refusal: WebhookRefusal) {
+        refused[refusal]?.increment()
+    }
+
+    /// A webhook could not be recorded (503).
+    func unrecorded() {
+        storeUnavailable.increment()
+    }
+
+    /// The Prometheus text exposition of everything registered.
+    func render() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+
+    /// Sets a gauge (created on first use; the factory caches it by name and labels).
+    func gauge(_ name: String, _ value: Double) {
+        gauge(name, [], value)
+    }
+
+    /// Sets a gauge with labels.
+    func gauge(_ name: String, _ labels: [(String, String)], _ value: Double) {
+        CoreMetrics.Gauge(label: name, dimensions: labels, factory: factory).record(value)
+    }
+}
