@@ -43,7 +43,8 @@ public final class PostgresConnection: @unchecked Sendable {
     {
         let queue = DispatchQueue(label: "provisioner.postgres.connection")
         let handle = try await onQueue(queue) { try open(conninfo).value }
-        logger.debug("connected to PostgreSQL", metadata: ["db.server_version": "\(PQserverVersion(handle))"])
+        logger.debug(
+            "connected to PostgreSQL", metadata: ["db.server_version": .stringConvertible(PQserverVersion(handle))])
         return PostgresConnection(queue: queue, handle: handle, conninfo: conninfo, logger: logger)
     }
 

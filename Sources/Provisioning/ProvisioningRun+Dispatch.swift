@@ -14,7 +14,8 @@ extension ProvisioningRun {
         var next = 0
         var claimedTotal = 0
         let sendDeadline = configuration.maxDuration.map {
-            context.started + max(.zero, $0 - min(configuration.stopGracePeriod, $0 / 2))
+            context.started
+                + RunConfiguration.sendingTime(maxDuration: $0, stopGracePeriod: configuration.stopGracePeriod)
         }
         defer { launchSink.finish() }
 

@@ -22,7 +22,7 @@ extension ProvisioningRun {
                 }
                 if written == nil {
                     // The rows stay `claimed` in the database; the next run rescues them as in doubt.
-                    logger.error("could not write results back", metadata: ["rows": "\(batch.count)"])
+                    logger.error("could not write results back", metadata: ["rows": .stringConvertible(batch.count)])
                 }
                 context.state.update { $0.unflushed -= batch.count }
             }
@@ -60,7 +60,8 @@ extension ProvisioningRun {
             let rate = await limiter.currentRatePerMinute
             let snapshot = context.state.update { state -> RunProgress in
                 let done = state.counts.provisioned + state.counts.failed + state.counts.invalid + state.counts.held
-                let total = max(context.total + state.counts.rescued, done)
+                // Rescued rows are pending again, so already among the due rows `total` counts.
+                let total = max(context.total, done)
                 let sentPerMinute = Double(state.sent - lastSent) / (elapsed / .seconds(1)) * 60
                 lastSent = state.sent
                 let left = Double(total - done)

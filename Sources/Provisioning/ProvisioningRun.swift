@@ -69,16 +69,21 @@ public struct ProvisioningRun: Sendable {
         if rescued > 0 {
             logger.warning(
                 "rescued rows whose runner stopped without recording an answer; they are marked in doubt",
-                metadata: ["rows.rescued": "\(rescued)"])
+                metadata: ["rows.rescued": .stringConvertible(rescued)])
         }
-        let total = try await queue.dueCount()
+        // What progress counts towards: the due rows (rescued ones included), at most --limit.
+        let due = try await queue.dueCount()
+        let total = min(due, configuration.limit ?? Int.max)
         let state = RunState(
             concurrency: ConcurrencyTarget(maximum: configuration.maxConcurrency), breaker: configuration.circuitBreaker
         )
         state.update { $0.counts.rescued = rescued }
         logger.info(
             "run started",
-            metadata: ["run.id": "\(runID)", "rows.due": "\(total)", "runner.id": "\(configuration.runnerID)"])
+            metadata: [
+                "run.id": .stringConvertible(runID), "rows.due": .stringConvertible(due),
+                "rows.total": .stringConvertible(total), "runner.id": "\(configuration.runnerID)",
+            ])
 
         let (results, resultSink) = AsyncStream<WriterInput>.makeStream()
         let (launches, launchSink) = AsyncStream<ClaimedRow>.makeStream()
@@ -113,11 +118,13 @@ public struct ProvisioningRun: Sendable {
             logger.error("could not record the end of the run", metadata: ["error": "\(error)"])
         }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
-        return RunSummary(
+        let summary = RunSummary(
             runID: runID, outcome: outcome, counts: counts, seconds: seconds,
             sentPerMinute: state.achievedPerMinute,
             ratePerMinute: await limiter.currentRatePerMinute, pendingLeft: pendingLeft, message: message,
             learnedCap: await limiter.learnedCap)
+        logger.info("run finished", metadata: summary.logMetadata)
+        return summary
     }
 
     static func outcome(for reason: StopReason?, counts: RunCounts) -> RunLog.Outcome {

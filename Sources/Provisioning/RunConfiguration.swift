@@ -40,6 +40,12 @@ public struct RunConfiguration: Sendable {
     /// The process id recorded in the runs table.
     public var pid: Int
 
+    /// How long a run with `--max-duration` keeps sending: the duration less the time left for requests in flight to
+    /// finish (the grace period, at most half of it).
+    public static func sendingTime(maxDuration: Duration, stopGracePeriod: Duration) -> Duration {
+        max(.zero, maxDuration - min(stopGracePeriod, maxDuration / 2))
+    }
+
     public init(runnerID: String, host: String, pid: Int) {
         self.runnerID = runnerID
         self.host = host

@@ -4,7 +4,7 @@ import SessionQueue
 public struct RunProgress: Sendable, Codable {
     /// Rows finished this run (provisioned, failed, invalid, held).
     public var done: Int
-    /// Rows due when the run started, plus rescued ones: what "done" counts towards.
+    /// Rows due when the run started (rescued ones included), at most `--limit`: what "done" counts towards.
     public var total: Int
     /// Requests sent so far.
     public var sent: Int

@@ -26,6 +26,13 @@ public enum PendingRows {
         ).first?.decode("n") ?? 0
     }
 
+    /// Pending rows due now.
+    public static func dueCount(on connection: PostgresConnection) async throws -> Int {
+        try await connection.query(
+            "SELECT count(*) AS n FROM session_queue WHERE status = 'pending' AND next_attempt_at <= now()"
+        ).first?.decode("n") ?? 0
+    }
+
     /// The next page of due pending rows in claim order; keyset pagination keeps each page one index range scan.
     /// - Parameters:
     ///   - after: The cursor of the last row of the previous page; `nil` for the first page.

@@ -6,12 +6,13 @@ import Postgres
 /// Every number comes from the tables this module owns (`session_queue`, `session_attempts`, `provisioner_runs`,
 /// `webhook_events`) and from the shared limiter's `rate_limiter_state`; nothing is written.
 public struct QueueMetrics: Sendable, Hashable {
-    /// The queue's statuses, in the order `status` shows them.
-    public static let queueStatuses = ["pending", "claimed", "provisioned", "failed", "invalid", "held"]
-    /// The outcomes `session_attempts.outcome` may hold.
-    public static let attemptOutcomes = [
-        "created", "rejected", "rate_limited", "transient", "fatal", "in_doubt", "invalid", "rescued",
-    ]
+    /// The queue's statuses, in the order `status` shows them (``QueueRowStatus``).
+    public static let queueStatuses = QueueRowStatus.allCases.map(\.rawValue)
+    /// The outcomes `session_attempts.outcome` may hold: the HTTP attempts, rescues, and operators' changes
+    /// (``QueueRowAction/pastTense``).
+    public static let attemptOutcomes =
+        ["created", "rejected", "rate_limited", "transient", "fatal", "in_doubt", "invalid", "rescued"]
+        + QueueRowAction.allCases.map(\.pastTense)
 
     /// The latest run (by id): what it was told the cap is, and whether it still works.
     public struct Run: Sendable, Hashable {
@@ -43,7 +44,8 @@ public struct QueueMetrics: Sendable, Hashable {
 
     /// Rows by status; every status of ``queueStatuses`` is present (0 when none).
     public var rowsByStatus: [String: Int]
-    /// Rows in doubt (a request may have created a session whose answer was lost), provisioned rows excluded.
+    /// Rows in doubt (a request may have created a session whose answer was lost) that no person has settled:
+    /// ``QueueRowState/inDoubtCondition``, as `status` and `rows` count them.
     public var inDoubt: Int
     /// Rows by Veriff's session status as the webhooks reported it; every ``SessionStatus`` is present.
     public var sessionStatuses: [String: Int]
@@ -73,7 +75,7 @@ public struct QueueMetrics: Sendable, Hashable {
         let queue = try await connection.query(
             """
             SELECT status, session_status, count(*) AS n,
-                   count(*) FILTER (WHERE in_doubt AND status <> 'provisioned') AS in_doubt
+                   count(*) FILTER (WHERE \(QueueRowState.inDoubtCondition)) AS in_doubt
             FROM session_queue GROUP BY status, session_status
             """)
         var inDoubt = 0

@@ -1,7 +1,8 @@
 /// The state of one `session_queue` row (its `status` column). The table's CHECK constraint allows exactly these.
 ///
 /// `pending` → `claimed` (a runner holds it) → `provisioned`, `failed`, `invalid`, `held`, or back to `pending` (a
-/// retry, a released claim, a rescued lease).
+/// retry, a released claim, a rescued lease). A person moves rows with ``QueueOperator`` (`requeue`, `hold`,
+/// `cancel`), under the rules of ``QueueRowTransition``.
 public enum QueueRowStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// Waiting to be sent, from `next_attempt_at` on.
     case pending
@@ -15,4 +16,7 @@ public enum QueueRowStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case invalid
     /// In doubt and kept from being sent until a person decides (`--hold-in-doubt`).
     case held
+    /// A person decided it must never be sent (`provisioner cancel`): nothing claims, renews or exports it, and a
+    /// webhook about it is recorded without changing it. `requeue` takes it back.
+    case cancelled
 }

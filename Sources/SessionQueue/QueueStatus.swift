@@ -22,7 +22,8 @@ public struct QueueStatus: Sendable, Codable {
 
     /// Row counts by status (every ``QueueRowStatus``, by its raw value), zeros included.
     public var byStatus: [String: Int]
-    /// Rows flagged in doubt: a request may have created a session whose answer was lost.
+    /// Rows flagged in doubt that no person has settled: a request may have created a session whose answer was
+    /// lost (``QueueRowState/inDoubtCondition``).
     public var inDoubt: Int
     /// Pending rows due now.
     public var dueNow: Int
@@ -42,7 +43,7 @@ public struct QueueStatus: Sendable, Codable {
         }
         let summary = try await connection.query(
             """
-            SELECT count(*) FILTER (WHERE in_doubt AND status <> 'provisioned') AS in_doubt,
+            SELECT count(*) FILTER (WHERE \(QueueRowState.inDoubtCondition)) AS in_doubt,
                    count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= now()) AS due_now,
                    min(next_attempt_at) FILTER (WHERE status = 'pending' AND next_attempt_at > now()) AS next_retry,
                    count(*) FILTER (WHERE status = 'provisioned' AND expires_at < now()) AS expired

@@ -34,7 +34,7 @@ public struct WebhookReceiver: Sendable {
         let event = WebhookPayload.parse(kind: kind, body: body)
         var metadata: Logger.Metadata = [
             "webhook.kind": "\(kind.rawValue)", "veriff.session_id": "\(event.sessionID ?? "-")",
-            "veriff.code": "\(event.code.map(String.init) ?? "-")",
+            "veriff.code": event.code.map { Logger.MetadataValue.stringConvertible($0) } ?? "-",
             "veriff.status": "\(event.status?.rawValue ?? event.statusText ?? "-")",
         ]
         let result: LifecycleResult
@@ -53,7 +53,7 @@ public struct WebhookReceiver: Sendable {
         case .applied, .duplicate, .unchanged, .older, .final:
             logger.info("webhook recorded", metadata: metadata)
         case .unknownSession, .supersededSession, .sessionMismatch, .ambiguousVendorData, .unknownStatus,
-            .unparseable:
+            .unparseable, .cancelledRow:
             logger.warning("webhook recorded but not applied", metadata: metadata)
         }
         return .recorded(result.outcome)

@@ -4,6 +4,7 @@ import Foundation
 import Operations
 import Postgres
 import SessionQueue
+import Support
 
 /// The one place a command's failure becomes a line on standard error and an exit status (README, "Exit codes").
 enum CommandFailure {
@@ -53,6 +54,8 @@ enum CommandFailure {
                 "error: database error: \(error.message)\(error.sqlState.map { " (SQLSTATE \($0))" } ?? "")",
                 ExitCode.failure
             )
+        case let error as ConfigurationError:
+            return ("error: \(error.message)", ExitStatus.usage)
         case let error as EnqueueError:
             return ("error: \(error)", ExitStatus.usage)
         case let error as OutputFileError:

@@ -3,17 +3,22 @@ import ArgumentParser
 /// The `provisioner` command: creates Veriff verification sessions in bulk from a PostgreSQL queue.
 @main
 struct Provisioner: AsyncParsableCommand {
-    static let version = "0.1.0"
+    /// The release version (``BuildInfo/version``), e.g. for the User-Agent.
+    static let version = BuildInfo.version
 
     static let configuration = CommandConfiguration(
         commandName: "provisioner",
         abstract: "Create Veriff verification sessions in bulk, from a PostgreSQL queue, within the integration's cap.",
-        version: version,
+        version: BuildInfo.versionLine,
         subcommands: [
             MigrateCommand.self,
             EnqueueCommand.self,
             RunCommand.self,
             StatusCommand.self,
+            RowsCommand.self,
+            RequeueCommand.self,
+            HoldCommand.self,
+            CancelCommand.self,
             ExportCommand.self,
             QRCommand.self,
             ServeCommand.self,

@@ -6,11 +6,21 @@ import Testing
 
 @Suite("CLI basics", .timeLimit(.minutes(10)))
 struct CLIBasicsTests {
-    @Test("--version prints the version")
+    @Test("--version prints the version and the commit it was built from (or `commit unknown`)")
     func version() async throws {
         let output = try await CLI.run(["--version"])
         #expect(output.status == 0)
-        #expect(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        let line = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(line.hasPrefix("0.1.0 (commit "), "\(line)")
+        // Built by scripts/test, which records the commit first (scripts/build-info); a plain build says unknown.
+        let recorded = try? String(
+            contentsOfFile: CLI.packageRoot + "/Sources/provisioner/BuildCommit.swift", encoding: .utf8)
+        if let recorded {
+            let commit = try #require(recorded.split(separator: "\"").dropFirst().first)
+            #expect(line == "0.1.0 (commit \(commit))")
+        } else {
+            #expect(line == "0.1.0 (commit unknown)")
+        }
     }
 
     @Test("--help lists every subcommand with an abstract, and each subcommand has its own help")
@@ -72,7 +82,12 @@ struct CLIBasicsTests {
                 #expect(object?["level"] as? String == "info", "\(line)")
                 #expect(object?["label"] as? String == "provisioner.migrate")
             }
-            #expect(first.stderr.contains("\"migration.version\":\"1\""))
+            // Numbers are JSON numbers, not strings.
+            let firstApplied = try #require(
+                try logLines.compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                    .first { $0["message"] as? String == "applied migration" })
+            #expect(firstApplied["migration.version"] as? Int == 1, "\(firstApplied)")
+            #expect(!(firstApplied["migration.version"] is String))
 
             let second = try await CLI.run(["migrate"], environment: ["DATABASE_URL": conninfo])
             #expect(second.status == 0, "\(second.stderr)")

@@ -1,6 +1,7 @@
 import Distribution
 import Foundation
 import Postgres
+import Support
 import TestSupport
 import Testing
 

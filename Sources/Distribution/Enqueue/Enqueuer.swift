@@ -65,9 +65,10 @@ public struct Enqueuer: Sendable {
         logger.info(
             "enqueue finished",
             metadata: [
-                "enqueue.file": "\(path)", "enqueue.read": "\(report.rowsRead)",
-                "enqueue.inserted": "\(report.enqueued)",
-                "enqueue.invalid": "\(report.invalid)", "enqueue.committed": "\(report.committed)",
+                "enqueue.file": "\(path)", "enqueue.read": .stringConvertible(report.rowsRead),
+                "enqueue.inserted": .stringConvertible(report.enqueued),
+                "enqueue.invalid": .stringConvertible(report.invalid),
+                "enqueue.committed": .stringConvertible(report.committed),
             ])
         return report
     }

@@ -63,7 +63,8 @@ public struct Exporter: Sendable {
             if renamed { unlink(path) } else { file.discard() }
             throw error
         }
-        logger.info("exported sessions", metadata: ["export.rows": "\(count)", "export.file": "\(path)"])
+        logger.info(
+            "exported sessions", metadata: ["export.rows": .stringConvertible(count), "export.file": "\(path)"])
         return ExportReport(rows: count, path: path)
     }
 

@@ -3,6 +3,7 @@ import Logging
 import Postgres
 import SafeFiles
 import SessionQueue
+import Support
 
 /// Draws one QR code per provisioned, unexpired session into a directory, with an `index.html` sheet to print.
 ///
@@ -51,7 +52,8 @@ public struct QRSheetWriter: Sendable {
         }
         try sheet.write(QRSheetHTML.footer(count: count))
         try sheet.commit()
-        logger.info("wrote QR codes", metadata: ["qr.count": "\(count)", "qr.directory": "\(directory)"])
+        logger.info(
+            "wrote QR codes", metadata: ["qr.count": .stringConvertible(count), "qr.directory": "\(directory)"])
         return QRReport(codes: count, indexPath: indexPath)
     }
 

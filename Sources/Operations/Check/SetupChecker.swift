@@ -18,6 +18,12 @@ public struct SetupChecker: Sendable {
     /// - Returns: One result per check: `configuration`, `database`, `schema`, `permissions`, `roles`, `veriff`.
     public func run() async -> CheckReport {
         var results = [checkConfiguration()]
+        if ConnectionString.problem(in: configuration.conninfo) != nil {
+            let reason = "not checked: the connection string is malformed (see configuration)"
+            results += ["database", "schema", "permissions", "roles"].map { .skipped($0, reason) }
+            results.append(await checkVeriff())
+            return CheckReport(results: results)
+        }
         do {
             results += try await PostgresConnectionPool.withPool(
                 conninfo: configuration.conninfo, maximum: 1, logger: logger

@@ -18,6 +18,8 @@ public enum LifecycleOutcome: String, Sendable, Hashable, CustomStringConvertibl
     case sessionMismatch = "session_mismatch"
     /// Several rows without a session share this vendorData: none is changed.
     case ambiguousVendorData = "ambiguous_vendor_data"
+    /// The row was cancelled by a person (`provisioner cancel`): the webhook is recorded, the row stays cancelled.
+    case cancelledRow = "cancelled_row"
     /// The payload's status and code are not ones the provisioner knows.
     case unknownStatus = "unknown_status"
     /// The body is not a webhook the provisioner can read (not JSON, no session id or vendorData).

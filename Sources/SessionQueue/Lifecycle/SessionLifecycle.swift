@@ -16,7 +16,8 @@ public enum SessionLifecycle {
     ///
     /// Matching: by session id; a session the row had before renewal is recorded as superseded; else by
     /// vendorData (or the row id, which the run sends as vendorData when a row has none) among rows without a
-    /// session id (the answer to their request was lost).
+    /// session id (the answer to their request was lost). A row a person cancelled is never changed (recorded as
+    /// ``LifecycleOutcome/cancelledRow``).
     ///
     /// - Parameters:
     ///   - event: The parsed webhook (ids, codes, status, times; no personal data).
@@ -58,6 +59,7 @@ public enum SessionLifecycle {
     /// The queue row a webhook is about, locked, with its current status.
     private struct MatchedRow {
         var id: Int64
+        var rowStatus: QueueRowStatus?
         var status: SessionStatus?
         var statusAt: Date?
     }
@@ -72,6 +74,9 @@ public enum SessionLifecycle {
                 return LifecycleResult(outcome: outcome, queueID: queueID)
             }
             return LifecycleResult(outcome: .unknownSession)
+        }
+        if row.rowStatus == .cancelled {
+            return LifecycleResult(outcome: .cancelledRow, queueID: row.id, status: row.status?.rawValue)
         }
         guard let incoming = event.status else {
             return LifecycleResult(outcome: .unknownStatus, queueID: row.id, status: row.status?.rawValue)
@@ -98,7 +103,7 @@ public enum SessionLifecycle {
         if let sessionID = event.sessionID {
             let rows = try await connection.query(
                 """
-                SELECT id, session_status, session_status_at FROM session_queue
+                SELECT id, status, session_status, session_status_at FROM session_queue
                 WHERE session_id = $1 ORDER BY id LIMIT 1 FOR UPDATE
                 """, [sessionID])
             if let row = rows.first { return .row(try matched(row)) }
@@ -116,7 +121,7 @@ public enum SessionLifecycle {
         let rowID = Int64(vendorData)
         let rows = try await connection.query(
             """
-            SELECT id, session_id, session_status, session_status_at FROM session_queue
+            SELECT id, status, session_id, session_status, session_status_at FROM session_queue
             WHERE vendor_data = $1 OR (vendor_data IS NULL AND id = $2)
             ORDER BY id LIMIT 10 FOR UPDATE
             """, [vendorData, rowID])
@@ -133,7 +138,7 @@ public enum SessionLifecycle {
 
     private static func matched(_ row: PostgresRow) throws -> MatchedRow {
         MatchedRow(
-            id: try row.decode("id"),
+            id: try row.decode("id"), rowStatus: QueueRowStatus(rawValue: try row.decode("status")),
             status: try row.decode("session_status", as: String?.self).flatMap(SessionStatus.init(name:)),
             statusAt: try row.decode("session_status_at", as: Date?.self))
     }

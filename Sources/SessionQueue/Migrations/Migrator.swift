@@ -65,7 +65,9 @@ public struct Migrator: Sendable {
             }
             logger.info(
                 "applied migration",
-                metadata: ["migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
+                metadata: [
+                    "migration.version": .stringConvertible(migration.version), "migration.name": "\(migration.name)",
+                ])
             applied.append(migration.version)
         }
         return applied

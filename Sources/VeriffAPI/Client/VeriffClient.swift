@@ -102,7 +102,7 @@ public struct VeriffClient: Sendable {
     private func log(_ attempt: SessionAttempt, vendorData: String?) {
         var metadata: Logger.Metadata = [
             "veriff.outcome": "\(attempt.outcome.kind)",
-            "veriff.duration_ms": "\(attempt.duration / .milliseconds(1))",
+            "veriff.duration_ms": .stringConvertible(attempt.duration / .milliseconds(1)),
         ]
         if let status = attempt.httpStatus { metadata["http.status"] = "\(status)" }
         if let vendorData { metadata["veriff.vendor_data"] = "\(vendorData)" }

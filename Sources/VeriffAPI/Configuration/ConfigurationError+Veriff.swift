@@ -7,6 +7,12 @@ extension ConfigurationError {
     public static let missingAPIKey = ConfigurationError(
         Code("missingAPIKey"), "no Veriff API key: set VERIFF_API_KEY or pass --api-key-file PATH"
     )
+    /// The key is not a UUID, as every Veriff API key is (Veriff would answer 401, code 1802). The key is not shown.
+    public static func apiKeyNotUUID(source: String) -> Self {
+        Self(
+            Code("apiKeyNotUUID"),
+            "the API key in \(source) is not a UUID (Veriff's keys are; Veriff would answer 401, code 1802)")
+    }
     /// The key file could not be read.
     public static func apiKeyFileUnreadable(path: String, reason: String) -> Self {
         Self(Code("apiKeyFileUnreadable"), "cannot read the API key file \(path): \(reason)")

@@ -12,7 +12,8 @@ extension VeriffConfiguration {
     ///   - baseURL: `--base-url`, which overrides `VERIFF_BASE_URL`.
     ///   - requestTimeout: `--timeout`; defaults to 30 seconds.
     ///   - userAgent: The `User-Agent` to send, naming the tool and its version.
-    /// - Throws: ``ConfigurationError`` naming the variable, flag or file that is wrong.
+    /// - Throws: ``ConfigurationError`` naming the variable, flag or file that is wrong (a missing key, a key that is
+    ///   not a UUID, a malformed or insecure URL).
     public static func fromEnvironment(
         _ environment: [String: String], apiKeyFile: String? = nil, baseURL: String? = nil,
         requestTimeout: Duration? = nil, userAgent: String = "provisioner/0.1.0"
@@ -28,6 +29,10 @@ extension VeriffConfiguration {
             key = APIKey(secret)
         } else {
             throw ConfigurationError.missingAPIKey
+        }
+        // Veriff's keys are UUIDs; anything else would only be found out by a 401 (code 1802) on the first send.
+        guard EndUser.isUUID(key.secret) else {
+            throw ConfigurationError.apiKeyNotUUID(source: apiKeyFile.map { "the key file \($0)" } ?? "VERIFF_API_KEY")
         }
         let urlName = baseURL == nil ? "VERIFF_BASE_URL" : "--base-url"
         let url = baseURL?.trimmingWhitespace() ?? value("VERIFF_BASE_URL") ?? defaultBaseURL

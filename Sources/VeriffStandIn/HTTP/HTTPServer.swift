@@ -69,7 +69,9 @@ public final class HTTPServer: Sendable {
         let server = HTTPServer(
             serverChannel: channel, connections: connections, configuration: configuration, logger: logger
         )
-        logger.debug("HTTP server listening", metadata: ["http.host": "\(server.host)", "http.port": "\(server.port)"])
+        logger.debug(
+            "HTTP server listening",
+            metadata: ["http.host": "\(server.host)", "http.port": .stringConvertible(server.port)])
         return server
     }
 
@@ -98,7 +100,7 @@ public final class HTTPServer: Sendable {
         }
         // Responders still running (their connection is gone) are cancelled and awaited: none outlives shutdown.
         await connections.cancelAndAwaitResponders()
-        logger.debug("HTTP server stopped", metadata: ["http.port": "\(port)"])
+        logger.debug("HTTP server stopped", metadata: ["http.port": .stringConvertible(port)])
     }
 }
 

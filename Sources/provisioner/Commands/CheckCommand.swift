@@ -4,6 +4,7 @@ import Logging
 import Operations
 import Postgres
 import RateLimiting
+import Support
 import VeriffAPI
 
 /// `provisioner check`: verifies a setup without creating a session or writing anything.
@@ -28,6 +29,9 @@ struct CheckCommand: AsyncParsableCommand {
         name: .customLong("tls-timeout"), help: ArgumentHelp("Seconds the TLS check may take.", valueName: "seconds"))
     var tlsTimeout: Double = 10
 
+    @Flag(help: "Print the results as JSON on standard output.")
+    var json = false
+
     func validate() throws {
         guard tlsTimeout.isFinite, tlsTimeout > 0, tlsTimeout <= 300 else {
             throw ValidationError("--tls-timeout must be a number of seconds between 0 and 300, got \(tlsTimeout)")
@@ -44,8 +48,11 @@ struct CheckCommand: AsyncParsableCommand {
         } catch let error as ValidationError {
             problems.append(error.message)
         }
-        if let key = configuration?.apiKey, !EndUser.isUUID(key.secret) {
-            problems.append("the API key is not a UUID (Veriff's keys are; Veriff would answer 401, code 1802)")
+        if let problem = ConnectionString.problem(in: database.conninfo) {
+            problems.append(
+                ConfigurationError.malformedConnectionString(
+                    source: DatabaseOptions.source(environment: environment), problem: problem
+                ).message)
         }
         if let path = veriff.apiKeyFile, let problem = Self.keyFileModeProblem(path) {
             problems.append(problem)
@@ -65,14 +72,20 @@ struct CheckCommand: AsyncParsableCommand {
             logger: logger
         )
         let report = await checker.run()
-        print(report.description)
+        let advisories: [String]
         if let key = configuration?.limiterKey {
-            let lines = try? await PostgresConnectionPool.withPool(
-                conninfo: database.conninfo, maximum: 1, logger: logger
-            ) { pool in await LearnedCap.advisories(pool: pool, key: key) }
-            for line in lines ?? [] {
-                print("note limiter       \(line)")
-            }
+            advisories =
+                (try? await PostgresConnectionPool.withPool(
+                    conninfo: database.conninfo, maximum: 1, logger: logger
+                ) { pool in await LearnedCap.advisories(pool: pool, key: key) }) ?? []
+        } else {
+            advisories = []
+        }
+        if json {
+            print(try JSONOutput.text(CheckReportJSON(report, notes: advisories)))
+        } else {
+            print(report.description)
+            for line in advisories { print("note limiter       \(line)") }
         }
         if !report.allPassed {
             let failed = report.results.filter { $0.status != .passed }.map(\.name).joined(separator: ", ")

@@ -35,6 +35,9 @@ struct EnqueueCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Validate the whole file and report; write nothing.")
     var dryRun = false
 
+    @Flag(help: "Print the result as JSON on standard output.")
+    var json = false
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -56,7 +59,7 @@ struct EnqueueCommand: AsyncParsableCommand {
             summary = "nothing imported (\(report.invalid) invalid rows; fix them or use --skip-invalid): " + summary
         }
         if let path = report.rejectsPath { summary += "; rejected rows written to \(path)" }
-        print(summary)
+        print(json ? try JSONOutput.text(CommandReports.Enqueue(file: file, dryRun: dryRun, report: report)) : summary)
         if report.invalid > 0 { throw ExitStatus.rowsFailed }
     }
 }

@@ -27,6 +27,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(name: .customLong("include-token"), help: "Include session tokens (credentials for the sessions).")
     var includeToken = false
 
+    @Flag(help: "Print the result as JSON on standard output.")
+    var json = false
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -36,6 +39,14 @@ struct ExportCommand: AsyncParsableCommand {
         let report = try await database.withConnection(logger: logger) { connection in
             try await Exporter(logger: logger).export(to: out, options: options, connection: connection)
         }
-        print("exported \(report.rows) session\(report.rows == 1 ? "" : "s") to \(report.path)")
+        if json {
+            print(
+                try JSONOutput.text(
+                    CommandReports.Export(
+                        path: report.path, format: format.rawValue, rows: report.rows, includesTokens: includeToken,
+                        all: all)))
+        } else {
+            print("exported \(report.rows) session\(report.rows == 1 ? "" : "s") to \(report.path)")
+        }
     }
 }

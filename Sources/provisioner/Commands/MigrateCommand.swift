@@ -18,17 +18,26 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
 
+    @Flag(help: "Print the result as JSON on standard output.")
+    var json = false
+
     func run() async throws {
         let logger = logging.makeLogger(label: "provisioner.migrate")
         let migrator = Migrator(logger: logger)
         let applied = try await database.withConnection(logger: logger) { connection in
             try await migrator.migrate(connection)
         }
+        let names = Dictionary(uniqueKeysWithValues: migrator.migrations.map { ($0.version, $0.name) })
+        if json {
+            let report = CommandReports.Migrate(
+                applied: applied.map { .init(version: $0, name: names[$0] ?? "?") }, version: migrator.latestVersion)
+            print(try JSONOutput.text(report))
+            return
+        }
         if applied.isEmpty {
             print("schema is up to date (version \(migrator.latestVersion))")
             return
         }
-        let names = Dictionary(uniqueKeysWithValues: migrator.migrations.map { ($0.version, $0.name) })
         for version in applied {
             print("applied migration \(version) (\(names[version] ?? "?"))")
         }

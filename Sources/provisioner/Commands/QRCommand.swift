@@ -1,6 +1,7 @@
 import ArgumentParser
 import Distribution
 import Logging
+import Support
 
 /// `provisioner qr --out DIR`: one QR code per session url, and a sheet to print.
 struct QRCommand: AsyncParsableCommand {
@@ -25,14 +26,15 @@ struct QRCommand: AsyncParsableCommand {
                 + "3660d).", valueName: "when"))
     var since: String?
 
+    @Flag(help: "Print the result as JSON on standard output.")
+    var json = false
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if let since, QRSince(since) == nil {
-            throw ValidationError(
-                "--since must be a date (2025-03-01), a date-time (2025-03-01T09:00:00Z) or a duration up to 3660d "
-                    + "(24h, 7d), not \"\(since)\"")
+            throw ValidationError("--since must be \(SinceText.syntax), not \"\(since)\"")
         }
     }
 
@@ -42,6 +44,13 @@ struct QRCommand: AsyncParsableCommand {
         let report = try await database.withConnection(logger: logger) { connection in
             try await QRSheetWriter(logger: logger).write(to: out, options: options, connection: connection)
         }
-        print("wrote \(report.codes) QR code\(report.codes == 1 ? "" : "s"); print \(report.indexPath)")
+        if json {
+            print(
+                try JSONOutput.text(
+                    CommandReports.QR(
+                        directory: out, format: format.rawValue, codes: report.codes, indexPath: report.indexPath)))
+        } else {
+            print("wrote \(report.codes) QR code\(report.codes == 1 ? "" : "s"); print \(report.indexPath)")
+        }
     }
 }

@@ -18,6 +18,9 @@ struct RenewCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Only count the rows that would be renewed.")
     var dryRun = false
 
+    @Flag(help: "Print the result as JSON on standard output.")
+    var json = false
+
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -26,8 +29,11 @@ struct RenewCommand: AsyncParsableCommand {
         let count = try await database.withConnection(logger: logger) { connection in
             try await SessionRenewal.renewExpired(connection, dryRun: dryRun)
         }
-        if !dryRun { logger.info("renewed expired sessions", metadata: ["rows": "\(count)"]) }
+        if !dryRun { logger.info("renewed expired sessions", metadata: ["rows": .stringConvertible(count)]) }
         let noun = count == 1 ? "row" : "rows"
-        print(dryRun ? "would renew \(count) \(noun)" : "renewed \(count) \(noun)")
+        print(
+            json
+                ? try JSONOutput.text(CommandReports.Renew(dryRun: dryRun, rows: count))
+                : dryRun ? "would renew \(count) \(noun)" : "renewed \(count) \(noun)")
     }
 }

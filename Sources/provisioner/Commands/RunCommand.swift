@@ -6,6 +6,7 @@ import Postgres
 import Provisioning
 import RateLimiting
 import SessionQueue
+import Support
 import VeriffAPI
 
 /// `provisioner run`: the main job. Creates a Veriff session for every due row of the queue, within the cap.
@@ -39,7 +40,11 @@ struct RunCommand: AsyncParsableCommand {
                 + "get the request timeout to finish)."))
     var maxDuration: DurationArgument?
 
-    @Flag(name: .customLong("dry-run"), help: "Validate the due rows and print the plan; send and change nothing.")
+    @Flag(
+        name: .customLong("dry-run"),
+        help: ArgumentHelp(
+            "Validate the due rows and print the plan (with --limit and --max-duration: what would be sent, when it "
+                + "would finish, how many rows would be left); send and change nothing."))
     var dryRun = false
 
     @Option(
@@ -63,14 +68,22 @@ struct RunCommand: AsyncParsableCommand {
         help: "First put rows whose session expired without a final decision back in the queue for a new session.")
     var renewExpired = false
 
-    @Flag(help: "Print the final summary as JSON on standard output.")
+    @Flag(help: "Print the final summary (or the dry run's plan) as JSON on standard output.")
     var json = false
 
     @Option(
         name: .customLong("metrics-file"),
         help: ArgumentHelp(
-            "Write Prometheus metrics here at the end (node_exporter textfile collector).", valueName: "path"))
+            "Write Prometheus metrics here at every progress tick and at the end (node_exporter textfile collector; "
+                + "replaced atomically).", valueName: "path"))
     var metricsFile: String?
+
+    @Option(
+        name: .customLong("progress-interval"),
+        help: ArgumentHelp(
+            "How often progress is shown, logged and written to --metrics-file: 100ms to 1h (default 1s on a "
+                + "terminal, 10s otherwise).", valueName: "duration"))
+    var progressInterval: DurationArgument?
 
     @Option(
         name: .customLong("lease"),
@@ -98,6 +111,13 @@ struct RunCommand: AsyncParsableCommand {
         guard leaseSeconds.isFinite, (1...86_400).contains(leaseSeconds) else {
             throw ValidationError("--lease must be between 1 and 86400 seconds, got \(leaseSeconds)")
         }
+        if let progressInterval,
+            !(Duration.milliseconds(100)...Duration.seconds(3600)).contains(progressInterval.duration)
+        {
+            throw ValidationError(
+                "--progress-interval must be between 100ms and 1h, got \(DurationText.describe(progressInterval.duration))"
+            )
+        }
     }
 
     func run() async throws {
@@ -109,8 +129,11 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         if dryRun {
+            let grace = Duration.milliseconds(Int64((veriff.timeout * 1000).rounded())) + .seconds(1)
             let plan = try await database.withConnection(logger: logger) { connection in
-                try await DryRunPlan.make(connection, ratePerMinute: limits.targetPerMinute, limit: limit)
+                try await DryRunPlan.make(
+                    connection, ratePerMinute: limits.targetPerMinute, limit: limit, maxDuration: maxDuration?.duration,
+                    stopGracePeriod: grace)
             }
             print(json ? try JSONOutput.text(plan) : plan.text)
             return
@@ -122,7 +145,8 @@ struct RunCommand: AsyncParsableCommand {
             return try await HTTPClient.withHTTPClient(
                 configuration: VeriffClient.httpClientConfiguration(maximumConnections: concurrency)
             ) { httpClient in
-                let progress = ProgressPrinter(logger: logger)
+                let progress = ProgressPrinter(
+                    logger: logger, metricsFile: metricsFile, requestedInterval: progressInterval?.duration)
                 let control = RunControl()
                 let client = VeriffClient(configuration: veriffConfiguration, httpClient: httpClient, logger: logger)
                 let run = ProvisioningRun(

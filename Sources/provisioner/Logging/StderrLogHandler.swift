@@ -9,6 +9,8 @@ struct StderrLogHandler: LogHandler {
     /// How lines are written.
     enum Format: Sendable {
         /// `{"timestamp":...,"level":...,"label":...,"message":...,"metadata.key":...}`, one object per line.
+        /// Metadata given as numbers or booleans (`.stringConvertible(42)`) are JSON numbers and booleans, strings
+        /// (`"\(x)"`) are JSON strings, arrays and dictionaries are JSON arrays and objects.
         case json
         /// `2025-01-01T00:00:00.000Z info provisioner.run: message key=value`.
         case text
@@ -63,7 +65,7 @@ struct StderrLogHandler: LogHandler {
         }
     }
 
-    /// One JSON object; metadata keys are kept as they are (dotted), values as strings.
+    /// One JSON object; metadata keys are kept as they are (dotted); values as ``jsonValue(_:)`` writes them.
     static func jsonLine(
         timestamp: String, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata
     ) -> String {
@@ -72,9 +74,32 @@ struct StderrLogHandler: LogHandler {
             "\"label\":\(jsonString(label))", "\"message\":\(jsonString(message))",
         ]
         for (key, value) in metadata.sorted(by: { $0.key < $1.key }) {
-            fields.append("\(jsonString(key)):\(jsonString("\(value)"))")
+            fields.append("\(jsonString(key)):\(jsonValue(value))")
         }
         return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    /// A metadata value as JSON: a number or boolean given as one (`.stringConvertible(42)`, `.stringConvertible(0.5)`,
+    /// `.stringConvertible(true)`) unquoted, anything else as a string; arrays and dictionaries as arrays and objects.
+    /// Non-finite numbers are strings (`"inf"`), JSON has no other way to say them.
+    static func jsonValue(_ value: Logger.MetadataValue) -> String {
+        switch value {
+        case .string(let text):
+            return jsonString(text)
+        case .stringConvertible(let convertible):
+            switch convertible {
+            case let flag as Bool: return flag ? "true" : "false"
+            case let integer as any BinaryInteger: return "\(integer)"
+            case let number as Double where number.isFinite: return "\(number)"
+            case let number as Float where number.isFinite: return "\(number)"
+            default: return jsonString(convertible.description)
+            }
+        case .array(let values):
+            return "[" + values.map(jsonValue).joined(separator: ",") + "]"
+        case .dictionary(let values):
+            let pairs = values.sorted { $0.key < $1.key }.map { "\(jsonString($0.key)):\(jsonValue($0.value))" }
+            return "{" + pairs.joined(separator: ",") + "}"
+        }
     }
 
     /// A JSON string literal (the same escaping as the JSONL export).

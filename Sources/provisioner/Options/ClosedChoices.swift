@@ -1,5 +1,6 @@
 import ArgumentParser
 import Distribution
+import SessionQueue
 
 /// Where the send-rate limiter keeps its state (`run --limiter`).
 enum LimiterMode: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -21,4 +22,12 @@ extension ExportFormat: ExpressibleByArgument {
 
 extension QRImageFormat: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+// The row states operators select by (`rows --status`, `requeue --status`): every status, and `in-doubt`.
+
+extension QueueRowState: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+
+    public static var allValueStrings: [String] { allCases.map(\.name) }
 }

@@ -24,7 +24,8 @@ struct DatabaseOptions: ParsableArguments {
     var conninfo: String { Self.conninfo() }
 
     /// Runs `body` with a connection pool, closed afterwards; any error inside is reported as one line on standard
-    /// error and turned into its exit status (``CommandFailure``).
+    /// error and turned into its exit status (``CommandFailure``). A connection string libpq cannot read is a
+    /// configuration error (exit 64), found before anything connects.
     /// - Parameters:
     ///   - logger: For connection events.
     ///   - maximum: The most connections open at once. Defaults to 1 (one-shot commands).
@@ -33,7 +34,9 @@ struct DatabaseOptions: ParsableArguments {
         logger: Logger, maximum: Int = 1, _ body: (PostgresConnectionPool) async throws -> T
     ) async throws -> T {
         try await CommandFailure.reporting(conninfo: conninfo) {
-            try await PostgresConnectionPool.withPool(conninfo: conninfo, maximum: maximum, logger: logger) { pool in
+            try ConnectionString.validate(conninfo, source: Self.source())
+            return try await PostgresConnectionPool.withPool(conninfo: conninfo, maximum: maximum, logger: logger) {
+                pool in
                 try await body(pool)
             }
         }

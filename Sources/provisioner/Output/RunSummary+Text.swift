@@ -2,6 +2,7 @@ import Foundation
 import Provisioning
 import RateLimiting
 import SessionQueue
+import Support
 
 extension RunSummary {
     /// The summary for a person: outcome and time, what happened to the rows, the rate against the target.
@@ -22,14 +23,25 @@ extension RunSummary {
 }
 
 extension DryRunPlan {
-    /// The plan for a person: what would be sent, what is invalid and why, and how long it would take.
+    /// The plan for a person: what would be sent, what is invalid and why, how long it would take, when it would
+    /// finish, and what would be left.
     var text: String {
-        var lines = [
-            "dry run: nothing sent, nothing changed",
-            "  due now \(dueNow): \(valid) would be sent, \(invalid) would be marked invalid",
+        var lines = ["dry run: nothing sent, nothing changed"]
+        if let limit, dueTotal > dueNow {
+            lines.append("  due now \(dueTotal); --limit \(limit): the first \(dueNow) count")
+        }
+        lines.append("  due now \(dueNow): \(valid) would be sent, \(invalid) would be marked invalid")
+        if let maxDurationSeconds, wouldSend < valid {
+            lines.append(
+                "  --max-duration \(DurationText.describe(.milliseconds(Int64(maxDurationSeconds * 1000)))): only "
+                    + "\(wouldSend) would be sent in time, \(valid - wouldSend) stay pending")
+        }
+        lines += [
             "  scheduled for later (retries): \(scheduledLater)",
             "  at \(String(format: "%.1f", ratePerMinute))/min: about "
-                + String(format: "%.1f", minutesToFinish) + " minutes",
+                + String(format: "%.1f", minutesToFinish) + " minutes, finishing around "
+                + ISO8601DateFormatter().string(from: finishesAt),
+            "  pending rows left after the run: \(rowsLeft)",
         ]
         for example in invalidExamples { lines.append("  row \(example.id): \(example.reason)") }
         if invalid > invalidExamples.count {
