@@ -1,4 +1,5 @@
 import Logging
+import RateLimiting
 import SessionQueue
 
 extension RunSummary {
