@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import RateLimiting
 import SessionQueue
 import VeriffAPI
 
@@ -20,8 +21,11 @@ public struct DryRunPlan: Sendable, Codable {
     public var invalid = 0
     /// The first invalid rows: id and reason.
     public var invalidExamples: [InvalidRow] = []
-    /// The rate the run would use, per minute.
+    /// The rate the run would use, per minute: the configured target, or the rate aimed at under a cap learned
+    /// from Veriff's 429s when that is lower (a shared-limiter run starts from it).
     public var ratePerMinute: Double
+    /// The cap learned from Veriff's 429s for this integration, when one is in force.
+    public var learnedCap: LearnedCap?
     /// `--limit`, if given.
     public var limit: Int?
     /// `--max-duration` in seconds, if given.
@@ -44,6 +48,8 @@ public struct DryRunPlan: Sendable, Codable {
     /// Reads every pending row in pages (constant memory) and validates the due ones.
     /// - Parameters:
     ///   - ratePerMinute: The limiter's target rate.
+    ///   - learnedCap: The cap learned for this integration, if the run would use the shared limiter and one is in
+    ///     force: the plan uses its rate when lower.
     ///   - limit: `--limit`: only the first rows a run would claim count.
     ///   - maxDuration: `--max-duration`: the run stops sending in time to end within it.
     ///   - stopGracePeriod: What a run leaves at the end of `maxDuration` for requests in flight
@@ -51,10 +57,13 @@ public struct DryRunPlan: Sendable, Codable {
     ///   - examples: How many invalid rows to list.
     ///   - now: The current time. Defaults to now.
     public static func make(
-        _ connection: PostgresConnection, ratePerMinute: Double, limit: Int?, maxDuration: Duration? = nil,
-        stopGracePeriod: Duration = .seconds(30), examples: Int = 20, now: Date = Date()
+        _ connection: PostgresConnection, ratePerMinute: Double, learnedCap: LearnedCap? = nil, limit: Int?,
+        maxDuration: Duration? = nil, stopGracePeriod: Duration = .seconds(30), examples: Int = 20, now: Date = Date()
     ) async throws -> DryRunPlan {
-        var plan = DryRunPlan(ratePerMinute: ratePerMinute, minutesToFinish: 0, finishesAt: now)
+        var plan = DryRunPlan(
+            ratePerMinute: min(ratePerMinute, learnedCap?.aimingPerMinute ?? ratePerMinute), minutesToFinish: 0,
+            finishesAt: now)
+        plan.learnedCap = learnedCap
         plan.limit = limit
         plan.maxDurationSeconds = maxDuration.map { $0 / .seconds(1) }
         plan.scheduledLater = try await PendingRows.scheduledLaterCount(on: connection)

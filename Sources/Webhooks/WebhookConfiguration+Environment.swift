@@ -10,14 +10,13 @@ extension WebhookSecret {
     /// - Throws: ``ConfigurationError`` naming the variable or file.
     public static func fromEnvironment(_ environment: [String: String], file: String? = nil) throws -> WebhookSecret {
         if let file {
-            let data: Data
+            let contents: String
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file))
+                contents = try SecretFile.read(file)
             } catch {
-                let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-                throw ConfigurationError.sharedSecretFileUnreadable(path: file, reason: reason)
+                throw ConfigurationError.sharedSecretFileUnreadable(path: file, reason: error.reason)
             }
-            let secret = WebhookSecret(String(decoding: data, as: UTF8.self))
+            let secret = WebhookSecret(contents)
             guard !secret.secret.isEmpty else { throw ConfigurationError.sharedSecretFileEmpty(path: file) }
             return secret
         }

@@ -2,6 +2,7 @@ import Foundation
 import Postgres
 import TestSupport
 import Testing
+import VeriffAPI
 import VeriffStandIn
 
 /// Watching a run from outside: the metrics file while it works, JSON log lines with numbers, the `run finished`
@@ -129,6 +130,47 @@ struct RunVisibilityTests {
                 try JSONSerialization.jsonObject(with: Data(limited.stdout.utf8)) as? [String: Any])
             #expect(limitedPlan["dueNow"] as? Int == 10 && limitedPlan["dueTotal"] as? Int == 100)
             #expect(limitedPlan["wouldSend"] as? Int == 10 && limitedPlan["rowsLeft"] as? Int == 90)
+        }
+    }
+
+    @Test("run --dry-run plans at the cap learned from Veriff's 429s for this integration, and says so")
+    func dryRunLearnedCap() async throws {
+        try await TestDatabase.withFresh { conninfo in
+            try await TestDatabase.withConnection(conninfo) { db in
+                try await RunHarness.insertRows(db, count: 100)
+                // What a run that met 429s at 30 a minute under a configured 600 leaves in the shared row.
+                try await db.execute(
+                    """
+                    INSERT INTO rate_limiter_state
+                        (key, configured_cap, headroom, window_us, learned_cap, learned_at, learned_until)
+                    VALUES ($1, 600, 0.02, 60000000, 30, now(), now() + interval '1 day')
+                    """, ["key:" + APIKey(StandInTesting.apiKey).fingerprint])
+            }
+            let environment = RunHarness.environment(conninfo: conninfo)
+            let shared = try await Shell.run(
+                RunHarness.binary, ["run", "--dry-run", "--rate", "600", "--json"], environment: environment)
+            #expect(shared.status == 0, "\(shared.stderr)")
+            let plan = try #require(try JSONSerialization.jsonObject(with: Data(shared.stdout.utf8)) as? [String: Any])
+            let rate = try #require((plan["ratePerMinute"] as? NSNumber)?.doubleValue)
+            #expect(abs(rate - 29.4) < 0.01, "30/min less the 2% headroom")
+            let minutes = try #require((plan["minutesToFinish"] as? NSNumber)?.doubleValue)
+            #expect(abs(minutes - 100 / 29.4) < 0.01)
+            let learned = try #require(plan["learnedCap"] as? [String: Any])
+            #expect((learned["acceptedPerMinute"] as? NSNumber)?.doubleValue == 30)
+
+            let text = try await Shell.run(
+                RunHarness.binary, ["run", "--dry-run", "--rate", "600"], environment: environment)
+            #expect(text.stdout.contains("at 29.4/min"), "\(text.stdout)")
+            #expect(text.stdout.contains("Veriff accepted about 30/min"), "\(text.stdout)")
+
+            // A process-local limiter does not read the shared row: the configured rate.
+            let local = try await Shell.run(
+                RunHarness.binary, ["run", "--dry-run", "--rate", "600", "--limiter", "local", "--json"],
+                environment: environment)
+            let localPlan = try #require(
+                try JSONSerialization.jsonObject(with: Data(local.stdout.utf8)) as? [String: Any])
+            #expect((localPlan["ratePerMinute"] as? NSNumber)?.doubleValue ?? 0 > 500)
+            #expect(localPlan["learnedCap"] == nil)
         }
     }
 }

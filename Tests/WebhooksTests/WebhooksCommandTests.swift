@@ -113,6 +113,22 @@ struct WebhooksCommandTests {
         #expect(badListen.status == 64 && badListen.stderr.contains("HOST:PORT"))
     }
 
+    @Test(
+        "a secret file that is endless (/dev/zero) or a directory is refused at start, exit 64, without reading it all")
+    func unreasonableSecretFiles() async throws {
+        for flag in ["--shared-secret-file", "--api-key-file"] {
+            for path in ["/dev/zero", "/tmp"] {
+                let output = try await Shell.run(
+                    try executable(), ["webhooks", "--listen", "127.0.0.1:0", flag, path],
+                    environment: ["VERIFF_SHARED_SECRET": "s3cret-for-tests", "VERIFF_API_KEY": StandInTesting.apiKey])
+                #expect(output.status == 64, "\(flag) \(path): \(output.stderr)")
+                #expect(output.stderr.contains(path), "\(output.stderr)")
+                let reason = path == "/tmp" ? "it is a directory" : "larger than 64 KiB"
+                #expect(output.stderr.contains(reason), "\(output.stderr)")
+            }
+        }
+    }
+
     @Test("renew --dry-run counts, renew renews")
     func renew() async throws {
         try await TestDatabase.withFresh { conninfo in

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The token that opens `/metrics` and the dashboard (`Authorization: Bearer <token>`). Its `description` is
 /// redacted; only ``SecretMatcher`` ever compares it.
@@ -34,14 +35,13 @@ public struct DashboardToken: Sendable, Hashable, CustomStringConvertible, Custo
     /// - Throws: ``DashboardTokenError`` naming the variable or file.
     public static func fromEnvironment(_ environment: [String: String], file: String? = nil) throws -> DashboardToken? {
         if let file {
-            let data: Data
+            let contents: String
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file))
+                contents = try SecretFile.read(file)
             } catch {
-                let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-                throw DashboardTokenError.fileUnreadable(path: file, reason: reason)
+                throw DashboardTokenError.fileUnreadable(path: file, reason: error.reason)
             }
-            return try DashboardToken(String(decoding: data, as: UTF8.self), source: "the file \(file)")
+            return try DashboardToken(contents, source: "the file \(file)")
         }
         guard let value = environment["PROVISIONER_DASHBOARD_TOKEN"], !value.isEmpty else { return nil }
         return try DashboardToken(value, source: "PROVISIONER_DASHBOARD_TOKEN")

@@ -52,14 +52,13 @@ extension VeriffConfiguration {
 
     /// Reads and trims the key file.
     static func readKeyFile(_ path: String) throws -> APIKey {
-        let data: Data
+        let contents: String
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            contents = try SecretFile.read(path)
         } catch {
-            let reason = (error as NSError).localizedFailureReason ?? "\((error as NSError).localizedDescription)"
-            throw ConfigurationError.apiKeyFileUnreadable(path: path, reason: reason)
+            throw ConfigurationError.apiKeyFileUnreadable(path: path, reason: error.reason)
         }
-        let key = APIKey(String(decoding: data, as: UTF8.self))
+        let key = APIKey(contents)
         guard !key.secret.isEmpty else { throw ConfigurationError.apiKeyFileEmpty(path: path) }
         return key
     }

@@ -130,10 +130,15 @@ struct RunCommand: AsyncParsableCommand {
         }
         if dryRun {
             let grace = Duration.milliseconds(Int64((veriff.timeout * 1000).rounded())) + .seconds(1)
+            // The shared limiter's learned cap needs the integration's key; a dry run without credentials plans at
+            // the configured rate.
+            let key = (try? veriff.configuration(environment: ProcessInfo.processInfo.environment))?.limiterKey
             let plan = try await database.withConnection(logger: logger) { connection in
-                try await DryRunPlan.make(
-                    connection, ratePerMinute: limits.targetPerMinute, limit: limit, maxDuration: maxDuration?.duration,
-                    stopGracePeriod: grace)
+                var learned: LearnedCap?
+                if limiterMode == .shared, let key { learned = try await LearnedCap.read(connection, key: key).first }
+                return try await DryRunPlan.make(
+                    connection, ratePerMinute: limits.targetPerMinute, learnedCap: learned, limit: limit,
+                    maxDuration: maxDuration?.duration, stopGracePeriod: grace)
             }
             print(json ? try JSONOutput.text(plan) : plan.text)
             return

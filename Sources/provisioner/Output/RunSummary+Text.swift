@@ -43,6 +43,9 @@ extension DryRunPlan {
                 + ISO8601DateFormatter().string(from: finishesAt),
             "  pending rows left after the run: \(rowsLeft)",
         ]
+        if let learnedCap {
+            lines.append("  limiter: \(learnedCap.advisory()); the plan uses the rate aimed at under it")
+        }
         for example in invalidExamples { lines.append("  row \(example.id): \(example.reason)") }
         if invalid > invalidExamples.count {
             lines.append("  ... and \(invalid - invalidExamples.count) more invalid rows")
