@@ -55,10 +55,12 @@ struct CapDiscoveryIntegrationTests {
                     #expect(first.outcome == .completed, "\(first)")
                     #expect(first.counts.provisioned == 60)
                     let afterFirst = standIn.stats(includeSessions: false)
-                    // Usually one or two (the answers in flight when the first 429 came back). Sends the dispatcher
-                    // took slots for before the 429 still go out, and on a loaded machine that pipe holds more, so
-                    // the bound here is loose; the exact "at most two" is CapDiscoverySimulationTests' (manual clock).
-                    #expect(afterFirst.requests(status: 429) <= 10, "\(afterFirst.requestsByStatus)")
+                    // How many 429s the first run meets depends on the machine's speed: sends granted before the
+                    // first 429's answer was processed still go out (one or two on a quiet machine, 12 seen with two
+                    // CPU hogs beside the suite). The exact "at most two" is CapDiscoverySimulationTests' (manual
+                    // clock) and `scripts/bench wrongcap`'s. Here only a limiter that does not stop at a 429 fails:
+                    // the 40 rows past the real cap would each meet at least one.
+                    #expect(afterFirst.requests(status: 429) < 30, "\(afterFirst.requestsByStatus)")
                     let learned = try #require(first.learnedCap)
                     // 20 per 4 s is 300 per minute; configured 400 per 4 s is 6,000 per minute. Sessions are counted
                     // when their answer comes back, so on a starved machine an answer late across a window edge can
