@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "OperatorServer",
             dependencies: [
-                "Webhooks", "SessionQueue", "Postgres", "Support", "VeriffAPI",
+                "Webhooks", "SessionQueue", "RateLimiting", "Postgres", "Support", "VeriffAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
