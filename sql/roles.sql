@@ -108,7 +108,7 @@ DO $$
 BEGIN
     IF to_regclass('webhook_events') IS NOT NULL THEN
         REVOKE ALL ON session_queue FROM provisioner_webhooks;
-        GRANT SELECT (id, session_id, vendor_data, session_status, session_status_at, previous_session_ids)
+        GRANT SELECT (id, status, session_id, vendor_data, session_status, session_status_at, previous_session_ids)
             ON session_queue TO provisioner_webhooks;
         GRANT UPDATE (session_status, session_status_at, last_event_at, decision_code, reason_code,
                       decision_reason, decision_at)

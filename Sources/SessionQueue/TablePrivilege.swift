@@ -54,8 +54,10 @@ public struct TablePrivilege: Sendable, Hashable {
         TablePrivilege(
             table: "session_queue", privileges: ["SELECT", "UPDATE"],
             columns: [
+                // `status`: a webhook for a cancelled row is recorded but never revives it.
                 "SELECT": [
-                    "id", "session_id", "vendor_data", "session_status", "session_status_at", "previous_session_ids",
+                    "id", "status", "session_id", "vendor_data", "session_status", "session_status_at",
+                    "previous_session_ids",
                 ],
                 "UPDATE": [
                     "session_status", "session_status_at", "last_event_at", "decision_code", "reason_code",

