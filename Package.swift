@@ -227,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "OperatorServerTests",
             dependencies: [
-                "OperatorServer", "Webhooks", "SessionQueue", "Postgres", "VeriffAPI", "TestSupport",
+                "OperatorServer", "Webhooks", "SessionQueue", "Postgres", "VeriffAPI", "VeriffStandIn", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

@@ -268,7 +268,7 @@ struct DashboardPage: Sendable {
         let tabs = RowFilter.allCases.map { tab in
             let count = (counts[tab] ?? nil).map { " (\(DashboardFormat.count($0)))" } ?? ""
             return """
-                <a href="\(tab.path())" data-filter="\(tab.rawValue)"\(tab == filter ? " aria-current=\"page\"" : "")>\
+                <a href="\(HTMLText.escape(tab.path()))" data-filter="\(tab.rawValue)"\(tab == filter ? " aria-current=\"page\"" : "")>\
                 \(tab.label)\(count)</a>
                 """
         }.joined()
@@ -283,9 +283,9 @@ struct DashboardPage: Sendable {
             <th>changed</th><th>actions</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
         var pages: [String] = []
-        if cursor != nil { pages.append("<a href=\"\(filter.path())\" id=\"first-page\">← first page</a>") }
+        if cursor != nil { pages.append("<a href=\"\(HTMLText.escape(filter.path()))\" id=\"first-page\">← first page</a>") }
         if let next = page.next {
-            pages.append("<a href=\"\(filter.path(after: next))\" id=\"next-page\" rel=\"next\">next page →</a>")
+            pages.append("<a href=\"\(HTMLText.escape(filter.path(after: next)))\" id=\"next-page\" rel=\"next\">next page →</a>")
         }
         let csrf = csrfToken.map { "<input type=\"hidden\" name=\"csrf\" value=\"\(HTMLText.escape($0))\">" } ?? ""
         let after = cursor.map { "<input type=\"hidden\" name=\"after\" value=\"\($0.text)\">" } ?? ""
@@ -296,7 +296,7 @@ struct DashboardPage: Sendable {
             <form method="post" action="/rows/requeue" id="rows-form">\(csrf)\
             <input type="hidden" name="state" value="\(filter.rawValue)">\(after)
             <div class="bulk"><label>Reason <input type="text" name="reason" \
-            maxlength="\(DashboardLimits.maximumReasonLength)" placeholder="optional, kept in the attempts log">\
+            maxlength="\(DashboardLimits.maximumReasonLength)" placeholder="optional, logged">\
             </label><span class="muted">picked rows:</span>\
             <button type="submit" formaction="/rows/requeue" id="bulk-requeue">Requeue</button>\
             <button type="submit" formaction="/rows/hold" id="bulk-hold">Hold</button>\

@@ -113,8 +113,21 @@ struct DashboardRoutes: Sendable {
 
     private func dashboard(_ request: Request, _ context: Context) async -> Response {
         let query = request.uri.queryParameters
-        let filter = query["state"].flatMap { RowFilter(name: String($0)) } ?? .all
-        let cursor = query["after"].flatMap { QueueRowCursor(text: $0) }
+        // A link the page never makes is a clear 400, not a silent first page.
+        var filter = RowFilter.all
+        if let name = query["state"] {
+            guard let parsed = RowFilter(name: String(name)) else {
+                return .text(.badRequest, "state must be one of: \(RowFilter.allCases.map(\.rawValue).joined(separator: ", "))\n")
+            }
+            filter = parsed
+        }
+        var cursor: QueueRowCursor?
+        if let text = query["after"] {
+            guard let parsed = QueueRowCursor(text: text) else {
+                return .text(.badRequest, "after must be a page cursor as the next-page link writes it (digits.digits)\n")
+            }
+            cursor = parsed
+        }
         let session = context.dashboardIdentity?.session
         do {
             async let snapshot = database.dashboardSnapshot()
