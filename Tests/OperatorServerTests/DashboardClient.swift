@@ -27,7 +27,8 @@ struct DashboardClient: Sendable {
     /// Runs `body` with a client that never follows a redirect; always shuts it down.
     static func with(baseURL: String, _ body: (DashboardClient) async throws -> Void) async throws {
         let http = HTTPClient(
-            eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
         do {
             try await body(DashboardClient(baseURL: baseURL, http: http))
         } catch {
@@ -92,7 +93,9 @@ struct DashboardClient: Sendable {
         guard let link = page.range(of: #"href="[^"]+" id="next-page""#, options: .regularExpression) else {
             return nil
         }
-        return page[link].split(separator: "\"").dropFirst().first.map { $0.replacingOccurrences(of: "&amp;", with: "&") }
+        return page[link].split(separator: "\"").dropFirst().first.map {
+            $0.replacingOccurrences(of: "&amp;", with: "&")
+        }
     }
 
     private static func add(_ credential: Credential, to request: inout HTTPClientRequest) {

@@ -283,9 +283,13 @@ struct DashboardPage: Sendable {
             <th>changed</th><th>actions</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
         var pages: [String] = []
-        if cursor != nil { pages.append("<a href=\"\(HTMLText.escape(filter.path()))\" id=\"first-page\">← first page</a>") }
+        if cursor != nil {
+            pages.append("<a href=\"\(HTMLText.escape(filter.path()))\" id=\"first-page\">← first page</a>")
+        }
         if let next = page.next {
-            pages.append("<a href=\"\(HTMLText.escape(filter.path(after: next)))\" id=\"next-page\" rel=\"next\">next page →</a>")
+            pages.append(
+                "<a href=\"\(HTMLText.escape(filter.path(after: next)))\" id=\"next-page\" rel=\"next\">next page →</a>"
+            )
         }
         let csrf = csrfToken.map { "<input type=\"hidden\" name=\"csrf\" value=\"\(HTMLText.escape($0))\">" } ?? ""
         let after = cursor.map { "<input type=\"hidden\" name=\"after\" value=\"\($0.text)\">" } ?? ""
@@ -357,11 +361,14 @@ struct DashboardPage: Sendable {
             let verb = result.action.pastTense.capitalized
             let changed = result.changed.map { "#\($0.id)" }
             var text = "\(verb) \(result.changed.count) row\(result.changed.count == 1 ? "" : "s")"
-            if !changed.isEmpty { text += " (\(changed.prefix(20).joined(separator: ", "))\(changed.count > 20 ? ", …" : ""))" }
+            if !changed.isEmpty {
+                text += " (\(changed.prefix(20).joined(separator: ", "))\(changed.count > 20 ? ", …" : ""))"
+            }
             text += "."
             if !result.skipped.isEmpty {
                 let skipped = result.skipped.prefix(10).map { "#\($0.id): \($0.reason.description)" }
-                text += " Left alone: " + skipped.joined(separator: "; ") + (result.skipped.count > 10 ? "; …" : "") + "."
+                text +=
+                    " Left alone: " + skipped.joined(separator: "; ") + (result.skipped.count > 10 ? "; …" : "") + "."
             }
             text += " Recorded as \(result.actor)."
             return "<p class=\"notice\" id=\"notice\" role=\"status\">\(HTMLText.escape(text))</p>"

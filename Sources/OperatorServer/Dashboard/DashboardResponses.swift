@@ -35,7 +35,8 @@ enum DashboardResponses {
     {
         var fields = privateHeaders(contentType: "text/html; charset=utf-8", nonce: document.nonce)
         for field in headers { fields.append(field) }
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: document.html)))
+        return Response(
+            status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: document.html)))
     }
 
     /// A JSON document.
@@ -50,7 +51,8 @@ enum DashboardResponses {
         var fields = privateHeaders(contentType: "text/plain; charset=utf-8")
         fields[.location] = path
         for field in headers { fields.append(field) }
-        return Response(status: .seeOther, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: "see \(path)\n")))
+        return Response(
+            status: .seeOther, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: "see \(path)\n")))
     }
 }
 

@@ -39,7 +39,8 @@ final class DashboardSessions: Sendable {
     /// - Returns: The cookie's value (given to the browser, kept nowhere here) and the session.
     func create() -> (cookieValue: String, session: DashboardSession) {
         let cookieValue = DashboardSession.randomToken()
-        let session = DashboardSession(key: DashboardSession.key(of: cookieValue), csrfToken: DashboardSession.randomToken())
+        let session = DashboardSession(
+            key: DashboardSession.key(of: cookieValue), csrfToken: DashboardSession.randomToken())
         let time = now()
         entries.withLock { entries in
             entries = entries.filter { isLive($0.value, at: time) }

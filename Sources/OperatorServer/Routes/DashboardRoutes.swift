@@ -78,7 +78,8 @@ struct DashboardRoutes: Sendable {
         let (cookieValue, session) = authenticator.sessions.create()
         metrics.dashboardLogin(succeeded: true)
         logger.info(
-            "dashboard login", metadata: ["dashboard.session": "\(session.label)", "http.remote": "\(context.remoteAddress)"])
+            "dashboard login",
+            metadata: ["dashboard.session": "\(session.label)", "http.remote": "\(context.remoteAddress)"])
         let lifetime = Int(authenticator.sessions.settings.lifetime / .seconds(1))
         return DashboardResponses.seeOther(
             "/", headers: [.setCookie: Self.sessionCookie(value: cookieValue, maxAge: lifetime)])
@@ -99,7 +100,8 @@ struct DashboardRoutes: Sendable {
         guard let csrf = fields.first("csrf"), session.acceptsCSRFToken(csrf) else { return forged(context) }
         authenticator.sessions.end(session)
         logger.info("dashboard logout", metadata: ["dashboard.session": "\(session.label)"])
-        return DashboardResponses.seeOther(Self.loginPath, headers: [.setCookie: Self.sessionCookie(value: "", maxAge: 0)])
+        return DashboardResponses.seeOther(
+            Self.loginPath, headers: [.setCookie: Self.sessionCookie(value: "", maxAge: 0)])
     }
 
     /// The session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), the whole
@@ -117,14 +119,17 @@ struct DashboardRoutes: Sendable {
         var filter = RowFilter.all
         if let name = query["state"] {
             guard let parsed = RowFilter(name: String(name)) else {
-                return .text(.badRequest, "state must be one of: \(RowFilter.allCases.map(\.rawValue).joined(separator: ", "))\n")
+                return .text(
+                    .badRequest, "state must be one of: \(RowFilter.allCases.map(\.rawValue).joined(separator: ", "))\n"
+                )
             }
             filter = parsed
         }
         var cursor: QueueRowCursor?
         if let text = query["after"] {
             guard let parsed = QueueRowCursor(text: text) else {
-                return .text(.badRequest, "after must be a page cursor as the next-page link writes it (digits.digits)\n")
+                return .text(
+                    .badRequest, "after must be a page cursor as the next-page link writes it (digits.digits)\n")
             }
             cursor = parsed
         }
@@ -154,7 +159,9 @@ struct DashboardRoutes: Sendable {
     private func live() async -> Response {
         do {
             let snapshot = try await database.dashboardSnapshot()
-            let sections = DashboardPage.liveSections(snapshot).map { "\(JSONText.quoted($0.id)):\(JSONText.quoted($0.html))" }
+            let sections = DashboardPage.liveSections(snapshot).map {
+                "\(JSONText.quoted($0.id)):\(JSONText.quoted($0.html))"
+            }
             return DashboardResponses.json(
                 """
                 {"running":\(snapshot.runIsWorking),"asOf":\(JSONText.quoted(DashboardFormat.clockWithSeconds(snapshot.overview.now))),\
@@ -230,8 +237,13 @@ struct DashboardRoutes: Sendable {
     /// when empty.
     static func reason(_ text: String?) -> String? {
         guard let text else { return nil }
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.isDefaultIgnorableCodePoint && $0.value >= 0x20 && $0.value != 0x7F }))
-            .trimmingCharacters(in: .whitespaces)
+        let cleaned = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.filter {
+                    !$0.properties.isDefaultIgnorableCodePoint && $0.value >= 0x20 && $0.value != 0x7F
+                })
+        )
+        .trimmingCharacters(in: .whitespaces)
         return cleaned.isEmpty ? nil : String(cleaned.prefix(DashboardLimits.maximumReasonLength))
     }
 
