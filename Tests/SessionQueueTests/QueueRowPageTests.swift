@@ -30,7 +30,7 @@ struct QueueRowPageTests {
                     """
                     INSERT INTO session_queue (email, status, in_doubt, last_error, updated_at)
                     SELECT 'p' || g || '@example.com',
-                           (ARRAY['failed', 'held', 'pending', 'provisioned'])[1 + g % 4], g % 5 = 0, 'error ' || g,
+                           (ARRAY['failed', 'held', 'pending', 'cancelled'])[1 + g % 4], g % 5 = 0, 'error ' || g,
                            timestamptz '2026-01-01 12:00:00.123456+00' + (g / 6) * interval '1 millisecond'
                     FROM generate_series(1, 97) g
                     RETURNING id, status, in_doubt
@@ -39,7 +39,7 @@ struct QueueRowPageTests {
                 for row in rows {
                     let status: String = try row.decode("status")
                     let inDoubt: Bool = try row.decode("in_doubt")
-                    if status == "failed" || status == "held" || (inDoubt && status != "provisioned") {
+                    if status == "failed" || status == "held" || (inDoubt && status != "cancelled") {
                         needing[try row.decode("id")] = status
                     }
                 }
