@@ -143,14 +143,15 @@ struct DashboardRoutes: Sendable {
                 csrfToken: session?.csrfToken, notice: notice)
             return DashboardResponses.page(view.render(nonce: DashboardResponses.nonce()))
         } catch {
-            logger.warning("dashboard: the database did not answer", metadata: ["error": "\(error)"])
+            logger.warning("dashboard: cannot read the queue", metadata: ["error": "\(error)"])
+            let problem = HTMLText.escape(DashboardDatabaseProblem.sentence(error))
             return DashboardResponses.page(
                 DashboardPage.document(
                     title: "provisioner: database unavailable",
                     body: """
-                        <main><section class="card"><h1>The database did not answer</h1><p>The dashboard reads the \
-                        queue from PostgreSQL, which did not answer. Try again in a moment; <a href="/">reload</a>.\
-                        </p></section></main>
+                        <main><section class="card"><h1>Cannot read the queue</h1><p>The dashboard reads the queue \
+                        from PostgreSQL: \(problem). Try again in a moment; <a href="/">reload</a>.</p></section>\
+                        </main>
                         """, nonce: DashboardResponses.nonce(), script: nil), status: .serviceUnavailable)
         }
     }
@@ -169,8 +170,10 @@ struct DashboardRoutes: Sendable {
 
                 """)
         } catch {
-            logger.warning("dashboard: the database did not answer", metadata: ["error": "\(error)"])
-            return DashboardResponses.json("{\"error\":\"the database did not answer\"}\n", status: .serviceUnavailable)
+            logger.warning("dashboard: cannot read the queue", metadata: ["error": "\(error)"])
+            return DashboardResponses.json(
+                "{\"error\":\(JSONText.quoted(DashboardDatabaseProblem.sentence(error)))}\n",
+                status: .serviceUnavailable)
         }
     }
 
@@ -213,9 +216,9 @@ struct DashboardRoutes: Sendable {
             result = try await database.perform(operation)
         } catch {
             logger.warning(
-                "dashboard action failed: the database did not answer; nothing was changed",
+                "dashboard action failed; nothing was changed",
                 metadata: ["dashboard.action": "\(action.rawValue)", "error": "\(error)"])
-            return .text(.serviceUnavailable, "the database did not answer; nothing was changed\n")
+            return .text(.serviceUnavailable, "\(DashboardDatabaseProblem.sentence(error)); nothing was changed\n")
         }
         metrics.dashboardAction(action)
         logger.info(
