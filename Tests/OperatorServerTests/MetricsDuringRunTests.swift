@@ -65,8 +65,8 @@ struct MetricsDuringRunTests {
                 let first = try await Self.scrape(h) { $0.created >= 1 && $0.running == 1 }
                 #expect(first.created >= 1, "no session created yet: \(run.stderr())")
                 #expect(first.running == 1)
-                let second = try await Self.scrape(h) { $0.created > first.created }
-                #expect(second.created > first.created)
+                let second = try await Self.scrape(h) { $0.created > first.created && $0.runCreated > first.runCreated }
+                #expect(second.created > first.created, "\(first) then \(second)")
                 #expect(second.runCreated > first.runCreated)
                 #expect(second.running == 1)
 
