@@ -52,12 +52,13 @@ def browser():
         options.add_argument(argument)
     service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
     driver = webdriver.Chrome(service=service, options=options)
-    driver.set_page_load_timeout(60)
+    driver.set_page_load_timeout(120)
     driver.set_script_timeout(60)
     return driver
 
 
-def wait_for(driver, css, seconds=30):
+def wait_for(driver, css, seconds=90):
+    # Generous: the machines running the suite are shared and slow; the wait ends as soon as the element is there.
     return WebDriverWait(driver, seconds).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
