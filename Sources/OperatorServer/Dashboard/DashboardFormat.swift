@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// How the dashboard writes numbers, times and durations: plain, in UTC, the same on every machine.
 enum DashboardFormat {
@@ -21,15 +22,17 @@ enum DashboardFormat {
         return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
     }
 
-    /// The UTC calendar fields of `date`.
-    private static func fields(_ date: Date) -> DateComponents {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    /// The UTC calendar fields of `date`: integer arithmetic on the seconds since 1970 and ``CivilDate`` (no
+    /// `Calendar` per call: a chart formats a time for each of up to 1,440 minutes).
+    private static func fields(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        let (dayShift, second) = secondOfDay < 0 ? (-1, secondOfDay + 86_400) : (0, secondOfDay)
+        let civil = CivilDate(daysSinceEpoch: days + dayShift)
+        return (civil.year, civil.month, civil.day, second / 3600, second % 3600 / 60, second % 60)
     }
 
-    private static func two(_ value: Int?) -> String {
-        let value = value ?? 0
+    private static func two(_ value: Int) -> String {
         return value < 10 ? "0\(value)" : "\(value)"
     }
 
@@ -48,13 +51,13 @@ enum DashboardFormat {
     /// `2026-12-03 16:42 UTC`.
     static func dateTime(_ date: Date) -> String {
         let f = fields(date)
-        return "\(f.year ?? 0)-\(two(f.month))-\(two(f.day)) \(two(f.hour)):\(two(f.minute)) UTC"
+        return "\(f.year)-\(two(f.month))-\(two(f.day)) \(two(f.hour)):\(two(f.minute)) UTC"
     }
 
     /// `2026-12-03T16:42:00Z` (data attributes, `<time datetime>`).
     static func iso(_ date: Date) -> String {
         let f = fields(date)
-        return "\(f.year ?? 0)-\(two(f.month))-\(two(f.day))T\(two(f.hour)):\(two(f.minute)):\(two(f.second))Z"
+        return "\(f.year)-\(two(f.month))-\(two(f.day))T\(two(f.hour)):\(two(f.minute)):\(two(f.second))Z"
     }
 
     /// `45 s`, `12 min`, `2 h 15 min`, `3 d 4 h`.

@@ -39,7 +39,7 @@ enum DashboardStyle {
         .error{max-width:34rem;overflow-wrap:anywhere}
         code{font-size:.82rem;background:var(--bg);padding:0 .25rem;border-radius:4px}
         svg.chart{width:100%;height:auto;display:block}
-        svg .point{fill:var(--bar)} svg .stem{stroke:var(--bar);stroke-width:1;opacity:.45}
+        svg .point{fill:var(--bar)} svg .stem{fill:none;stroke:var(--bar);stroke-width:1;opacity:.45}
         svg .cap{stroke:var(--cap);stroke-width:1.6;stroke-dasharray:7 5} svg .cap-label{fill:var(--cap)}
         svg .gridline{stroke:var(--line);stroke-width:1} svg text{fill:var(--muted);font-size:11px}
         svg .axis{stroke:var(--muted);stroke-width:1}
