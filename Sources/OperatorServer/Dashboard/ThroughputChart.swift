@@ -79,7 +79,7 @@ struct ThroughputChart: Sendable {
                 """
         }
         // One path for every stem and a bare circle per point: the chart of a busy day has 1,440 of them and is sent
-        // again at every refresh, so each point costs about a hundred bytes.
+        // again at every refresh, so each point costs about 140 bytes.
         let radius = series.minutes.count > 240 ? "1.6" : "2.6"
         let axis = number(y(0))
         var stems = ""
