@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "OperatorServer",
             dependencies: [
-                "Webhooks", "SessionQueue", "Postgres", "Support", "VeriffAPI",
+                "Webhooks", "SessionQueue", "RateLimiting", "Postgres", "Support", "VeriffAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -227,7 +227,7 @@ let package = Package(
         .testTarget(
             name: "OperatorServerTests",
             dependencies: [
-                "OperatorServer", "Webhooks", "SessionQueue", "Postgres", "VeriffAPI", "TestSupport",
+                "OperatorServer", "Webhooks", "SessionQueue", "Postgres", "VeriffAPI", "VeriffStandIn", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),

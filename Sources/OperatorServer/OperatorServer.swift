@@ -81,8 +81,9 @@ public struct OperatorServer: Sendable {
                 apiKey: configuration.webhooks.apiKey, sharedSecret: configuration.webhooks.sharedSecret),
             receiver: WebhookReceiver(store: store, logger: logger), refusals: refusals, metrics: metrics
         ).add(to: router)
-        OperatorRoutes(configuration: configuration, database: database, metrics: metrics, logger: logger)
-            .add(to: router)
+        OperatorRoutes(
+            configuration: configuration, database: database, metrics: metrics, refusalLog: refusalLog, logger: logger
+        ).add(to: router)
 
         let limits = configuration.limits
         let host = configuration.webhooks.host

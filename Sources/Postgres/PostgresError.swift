@@ -76,6 +76,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public var isConnectionProblem: Bool { code == .connectionFailed || code == .connectionLost || code == .closed }
     /// True for a unique-constraint violation (SQLSTATE 23505).
     public var isUniqueViolation: Bool { sqlState == "23505" }
+    /// The role lacks a privilege the statement needs (SQLSTATE 42501).
+    public var isInsufficientPrivilege: Bool { sqlState == "42501" }
     /// True when a value was refused before it was sent (a NUL byte in text).
     public var isInvalidParameter: Bool { code == .invalidParameter }
 

@@ -4,7 +4,8 @@ import SessionQueue
 
 /// Records webhooks in PostgreSQL through ``SessionLifecycle/record(_:on:)``, on the receiver's connection pool.
 public struct PostgresWebhookStore: WebhookStore {
-    private let pool: PostgresConnectionPool
+    /// The pool it records on; the operator server reads its dashboard through it too (one connection source).
+    public let pool: PostgresConnectionPool
 
     /// - Parameter pool: The queue's database; each webhook uses one connection for its transaction.
     public init(pool: PostgresConnectionPool) {

@@ -206,6 +206,64 @@ struct SamplesTests {
         #expect(security?["readOnlyRootFilesystem"] as? Bool == true)
     }
 
+    @Test("the serve unit passes `systemd-analyze verify`; its secrets are credentials files, never arguments")
+    func systemdServeUnit() async throws {
+        let service = try Self.read("provisioner-serve.service")
+        #expect(service.contains("ExecStart=/usr/local/bin/provisioner serve"))
+        for file in ["shared-secret", "api-key", "dashboard-token"] {
+            #expect(service.contains("LoadCredential=\(file):/etc/provisioner/credentials/\(file)"))
+            #expect(service.contains("-file %d/\(file)"))
+        }
+        #expect(!service.contains("VERIFF_API_KEY=") && !service.contains("PROVISIONER_DASHBOARD_TOKEN="))
+        for hardening in ["NoNewPrivileges=yes", "ProtectSystem=strict", "DynamicUser=yes", "Restart=on-failure"] {
+            #expect(service.contains(hardening))
+        }
+        try await withTemporaryDirectory { directory in
+            try service.replacingOccurrences(of: "/usr/local/bin/provisioner", with: CLI.binary)
+                .write(toFile: directory + "/provisioner-serve.service", atomically: true, encoding: .utf8)
+            let output = try await Shell.run(
+                "/usr/bin/systemd-analyze", ["verify", directory + "/provisioner-serve.service"])
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(output.stderr.isEmpty && output.stdout.isEmpty, "\(output.stdout)\(output.stderr)")
+        }
+    }
+
+    @Test("the serve Deployment parses as YAML: health probes, secrets from a Secret (files and secretKeyRef)")
+    func kubernetesServe() async throws {
+        let script = """
+            import json, sys, yaml
+            docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+            print(json.dumps(docs))
+            """
+        let output = try await Shell.run("/usr/bin/python3", ["-c", script, CLI.sample("kubernetes-serve.yaml")])
+        try #require(output.status == 0, "YAML does not parse: \(output.stderr)")
+        let documents = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]])
+        #expect(documents.map { $0["kind"] as? String } == ["Deployment", "Service"])
+        let deployment = try #require(documents.first)
+        let podSpec = try #require(
+            ((deployment["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let container = try #require((podSpec["containers"] as? [[String: Any]])?.first)
+        let args = container["args"] as? [String] ?? []
+        #expect(args.first == "serve")
+        for flag in ["--shared-secret-file", "--api-key-file", "--dashboard-token-file"] {
+            let index = try #require(args.firstIndex(of: flag), "\(flag) missing")
+            #expect(args.indices.contains(index + 1) && args[index + 1].hasPrefix("/run/secrets/provisioner/"))
+        }
+        #expect(
+            args.allSatisfy { $0.hasPrefix("-") || $0.hasPrefix("/") || ["serve", "0.0.0.0:8088"].contains($0) },
+            "\(args)")
+        for probe in ["readinessProbe", "livenessProbe"] {
+            let get = (container[probe] as? [String: Any])?["httpGet"] as? [String: Any]
+            #expect(get?["path"] as? String == "/healthz", "\(probe)")
+        }
+        let env = try #require(container["env"] as? [[String: Any]])
+        let database = try #require(env.first { $0["name"] as? String == "DATABASE_URL" })
+        #expect(database["value"] == nil)
+        #expect(((database["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any])?["key"] != nil)
+        #expect(!env.contains { ["VERIFF_API_KEY", "PROVISIONER_DASHBOARD_TOKEN"].contains($0["name"] as? String) })
+    }
+
     @Test("the example environment file: KEY=value lines of known settings, placeholders only")
     func environmentFile() throws {
         let known: Set<String> = [

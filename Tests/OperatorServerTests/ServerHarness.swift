@@ -16,6 +16,8 @@ struct ServerHarness: Sendable {
     let db: PostgresConnection
     let http: HTTPClient
     let logs: InMemoryLogHandler
+    /// The test database's connection string (for a `provisioner run` beside the server).
+    let conninfo: String
 
     static let sharedSecret = "4f1c2b7e-serve-tests-shared-secret"
     static let apiKey = "0d5e7b1c-2a34-4c56-8e78-9a0b1c2d3e4f"
@@ -55,7 +57,8 @@ struct ServerHarness: Sendable {
                         configuration: configuration, database: store, store: store, logger: logger
                     ) { address in
                         try await withClient { http in
-                            try await body(ServerHarness(address: address, db: db, http: http, logs: logs))
+                            try await body(
+                                ServerHarness(address: address, db: db, http: http, logs: logs, conninfo: conninfo))
                         }
                     }
                 }

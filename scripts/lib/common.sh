@@ -2,7 +2,9 @@
 # Source it; it defines functions only.
 
 # Debian packages the build, the tests and the demo need. Installed only when missing.
-PROVISIONER_APT_PACKAGES=(libpq-dev libqrencode-dev zlib1g-dev postgresql zbar-tools librsvg2-bin openssl python3-yaml systemd wrk procps time curl)
+# chromium, chromium-driver and python3-venv: the dashboard's browser test (Selenium in .venv/browser).
+PROVISIONER_APT_PACKAGES=(libpq-dev libqrencode-dev zlib1g-dev postgresql zbar-tools librsvg2-bin openssl python3-yaml systemd wrk procps time curl
+    chromium chromium-driver python3-venv)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -11,12 +13,28 @@ ensure_packages() {
     for pkg in "${PROVISIONER_APT_PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
     done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    log "installing Debian packages: ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing Debian packages: ${missing[*]}"
+        local sudo=""
+        [ "$(id -u)" -ne 0 ] && sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    ensure_browser_python
+}
+
+# A Python with Selenium for the dashboard's browser test, in .venv/browser (gitignored), made only when missing.
+# Exports PROVISIONER_BROWSER_PYTHON, which the test requires (it fails, never skips, without it).
+ensure_browser_python() {
+    local root venv
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    venv="$root/.venv/browser"
+    if ! "$venv/bin/python" -c 'import selenium' >/dev/null 2>&1; then
+        log "installing Selenium into $venv"
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q selenium >&2
+    fi
+    export PROVISIONER_BROWSER_PYTHON="$venv/bin/python"
 }
 
 pg_bindir() {

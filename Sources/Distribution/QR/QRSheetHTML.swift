@@ -1,3 +1,5 @@
+import Support
+
 /// The printable `index.html`: one card per end-user with their name, the code, the url as text and the expiry.
 enum QRSheetHTML {
     static let header = """

@@ -15,6 +15,8 @@ final class ServerMetrics: Sendable {
     private let received: [LifecycleEvent.Kind: CoreMetrics.Counter]
     private let refused: [WebhookRefusal: CoreMetrics.Counter]
     private let storeUnavailable: CoreMetrics.Counter
+    private let logins: [Bool: CoreMetrics.Counter]
+    private let actions: [QueueRowAction: CoreMetrics.Counter]
 
     init() {
         factory = PrometheusMetricsFactory(registry: registry)
@@ -39,6 +41,34 @@ final class ServerMetrics: Sendable {
                 )
             })
         storeUnavailable = CoreMetrics.Counter(label: "provisioner_webhooks_unrecorded_total", factory: factory)
+        logins = Dictionary(
+            uniqueKeysWithValues: [true, false].map { succeeded in
+                (
+                    succeeded,
+                    CoreMetrics.Counter(
+                        label: "provisioner_dashboard_logins_total",
+                        dimensions: [("result", succeeded ? "ok" : "refused")], factory: factory)
+                )
+            })
+        actions = Dictionary(
+            uniqueKeysWithValues: QueueRowAction.allCases.map { action in
+                (
+                    action,
+                    CoreMetrics.Counter(
+                        label: "provisioner_dashboard_actions_total", dimensions: [("action", action.rawValue)],
+                        factory: factory)
+                )
+            })
+    }
+
+    /// A login through the dashboard's form succeeded or was refused.
+    func dashboardLogin(succeeded: Bool) {
+        logins[succeeded]?.increment()
+    }
+
+    /// A dashboard action ran (whatever it changed).
+    func dashboardAction(_ action: QueueRowAction) {
+        actions[action]?.increment()
     }
 
     /// An authenticated webhook was received (whatever became of it).

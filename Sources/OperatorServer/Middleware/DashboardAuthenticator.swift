@@ -1,43 +1,48 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import Webhooks
 
-/// Decides whether a request may see the operator's pages (`/metrics`, the dashboard): it must present the
-/// dashboard token through one of the accepted ``Credential`` sources. Compared in constant time.
+/// Tells who a dashboard request comes from: the dashboard token as `Authorization: Bearer <token>` (compared in
+/// constant time), or the cookie of a session signed in through the login form.
 struct DashboardAuthenticator: Sendable {
-    /// Where a request may carry the token.
-    enum Credential: Sendable, Hashable {
-        /// `Authorization: Bearer <token>` (scrapers, scripts).
-        case bearerHeader
-        /// A cookie of this name (the dashboard's login form sets it: HttpOnly, SameSite=Strict).
-        case cookie(name: String)
-    }
+    /// The session cookie's name.
+    static let cookieName = "provisioner_session"
 
     private let token: SecretMatcher
-    private let credentials: [Credential]
+    /// The signed-in sessions.
+    let sessions: DashboardSessions
 
     /// - Parameters:
     ///   - token: The dashboard token.
-    ///   - credentials: The sources accepted, tried in order. Defaults to the bearer header only.
-    init(token: DashboardToken, credentials: [Credential] = [.bearerHeader]) {
+    ///   - sessions: Where the login form's sessions live. Defaults to a new, empty store.
+    init(token: DashboardToken, sessions: DashboardSessions = DashboardSessions()) {
         self.token = SecretMatcher(secret: token.secret)
-        self.credentials = credentials
+        self.sessions = sessions
     }
 
-    /// Whether `request` presents the token through an accepted source.
-    func authorizes(_ request: Request) -> Bool {
-        credentials.contains { credential in
-            switch credential {
-            case .bearerHeader:
-                guard let value = request.headers[.authorization] else { return false }
-                let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-                guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
-                return token.matches(parts[1].trimmingCharacters(in: .whitespaces))
-            case .cookie(let name):
-                guard let value = request.cookies[name]?.value, !value.isEmpty else { return false }
-                return token.matches(value)
-            }
+    /// Whether `candidate` is the dashboard token (the login form's field).
+    func isToken(_ candidate: some StringProtocol) -> Bool {
+        token.matches(candidate)
+    }
+
+    /// Who `request` comes from; `nil` when it is not authenticated. A request with an `Authorization` header is
+    /// judged by that header alone (a wrong token is not rescued by a cookie).
+    func identify(_ request: Request) -> DashboardIdentity? {
+        if let value = request.headers[.authorization] {
+            let parts = value.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "bearer",
+                token.matches(parts[1].trimmingCharacters(in: .whitespaces))
+            else { return nil }
+            return .bearer
         }
+        return session(of: request).map(DashboardIdentity.session)
+    }
+
+    /// The live session `request`'s cookie names, if any.
+    func session(of request: Request) -> DashboardSession? {
+        guard let value = request.cookies[Self.cookieName]?.value, !value.isEmpty, value.count <= 128 else {
+            return nil
+        }
+        return sessions.session(for: value)
     }
 }

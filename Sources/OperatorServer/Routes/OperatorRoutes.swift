@@ -5,11 +5,12 @@ import NIOCore
 import SessionQueue
 import Webhooks
 
-/// Health (open), `/metrics` and the dashboard (behind ``DashboardAuthMiddleware``).
+/// Health (open), `/metrics` and the dashboard (``DashboardRoutes``; both behind ``DashboardAuthMiddleware``).
 struct OperatorRoutes: Sendable {
     let configuration: OperatorServerConfiguration
     let database: any OperatorDatabase
     let metrics: ServerMetrics
+    let refusalLog: RefusalLog<ContinuousClock>
     let logger: Logger
 
     func add(to router: Router<OperatorRequestContext>) {
@@ -23,9 +24,9 @@ struct OperatorRoutes: Sendable {
         let authenticator = configuration.dashboardToken.map { DashboardAuthenticator(token: $0) }
         let pages = router.group().add(middleware: DashboardAuthMiddleware(authenticator: authenticator))
         pages.get(RouterPath(configuration.metricsPath)) { _, _ in await metricsAnswer() }
-        pages.get("/") { _, _ in
-            Response.text(.ok, "provisioner: the dashboard comes here; /metrics is served.\n")
-        }
+        DashboardRoutes(
+            authenticator: authenticator, database: database, metrics: metrics, refusalLog: refusalLog, logger: logger
+        ).add(to: router, guarded: pages)
     }
 
     /// Up or down, nothing more: 200 "ok" when the database answers, else 503.

@@ -12,7 +12,7 @@ public struct QueueOperator: Sendable {
     /// The most rows ``rows(in:since:limit:)`` lists at once.
     public static let maximumListed = 10_000
 
-    private let pool: PostgresConnectionPool
+    let pool: PostgresConnectionPool
 
     /// - Parameter pool: Where the queue lives.
     public init(pool: PostgresConnectionPool) {
@@ -42,14 +42,7 @@ public struct QueueOperator: Sendable {
             ORDER BY updated_at DESC, id DESC
             LIMIT $4
             """, [filter.statuses, filter.inDoubt, since, limit])
-        let summaries = try rows.map { row in
-            QueueRowSummary(
-                id: try row.decode("id"), status: try Self.status(row), inDoubt: try row.decode("in_doubt"),
-                attempts: try row.decode("attempts"), lastError: try row.decode("last_error"),
-                lastErrorCode: try row.decode("last_error_code"), nextAttemptAt: try row.decode("next_attempt_at"),
-                vendorData: try row.decode("vendor_data"), updatedAt: try row.decode("updated_at"),
-                claimedBy: try row.decode("claimed_by"), leaseExpiresAt: try row.decode("lease_expires_at"))
-        }
+        let summaries = try rows.map(Self.summary)
         return QueueRowListing(
             states: states, since: since, limit: limit, matching: try rows.first?.decode("matching") ?? 0,
             rows: summaries)
@@ -137,6 +130,16 @@ public struct QueueOperator: Sendable {
         return QueueOperationResult(
             action: operation.action, dryRun: operation.dryRun, actor: operation.actor, databaseUser: databaseUser,
             changed: changes.changes, skipped: skipped.sorted { $0.id < $1.id })
+    }
+
+    /// A listed row (the columns of ``rows(in:since:limit:)`` and ``page(in:after:limit:)``).
+    static func summary(_ row: PostgresRow) throws -> QueueRowSummary {
+        QueueRowSummary(
+            id: try row.decode("id"), status: try status(row), inDoubt: try row.decode("in_doubt"),
+            attempts: try row.decode("attempts"), lastError: try row.decode("last_error"),
+            lastErrorCode: try row.decode("last_error_code"), nextAttemptAt: try row.decode("next_attempt_at"),
+            vendorData: try row.decode("vendor_data"), updatedAt: try row.decode("updated_at"),
+            claimedBy: try row.decode("claimed_by"), leaseExpiresAt: try row.decode("lease_expires_at"))
     }
 
     private static func status(_ row: PostgresRow) throws -> QueueRowStatus {
