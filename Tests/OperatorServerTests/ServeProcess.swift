@@ -8,14 +8,7 @@ enum ServeProcess {
     typealias H = ServerHarness
 
     /// The `provisioner` executable built beside the test bundle.
-    static func executable() throws -> String {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("provisioner") }
-        return try #require(
-            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "build the provisioner product first (swift build --build-tests builds it)"
-        ).path
-    }
+    static func executable() throws -> String { try ProvisionerExecutable.path() }
 
     /// Secret files for the child: shared secret, API key, dashboard token (removed by the caller).
     static func secretFiles() throws -> [String] {

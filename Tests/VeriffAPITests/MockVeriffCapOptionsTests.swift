@@ -6,14 +6,7 @@ import Testing
 /// command line (exit 64, the option named), before anything listens.
 @Suite("provisioner mock-veriff: cap options", .timeLimit(.minutes(10)))
 struct MockVeriffCapOptionsTests {
-    private func executable() throws -> URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("provisioner") }
-        return try #require(
-            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "build the provisioner product first (swift build --build-tests builds it)"
-        )
-    }
+    private func executable() throws -> URL { try ProvisionerExecutable.url() }
 
     @Test(
         "out-of-range values are refused with exit 64 and the option's name",

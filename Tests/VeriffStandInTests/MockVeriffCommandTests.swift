@@ -14,14 +14,7 @@ import VeriffStandIn
 @Suite("provisioner mock-veriff", .timeLimit(.minutes(10)))
 struct MockVeriffCommandTests {
     /// The `provisioner` executable built beside the test bundle.
-    private func executable() throws -> URL {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("provisioner") }
-        return try #require(
-            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "build the provisioner product first (swift build --build-tests builds it)"
-        )
-    }
+    private func executable() throws -> URL { try ProvisionerExecutable.url() }
 
     @Test("--port 0 prints the URL, serves with a cap from a key file, stops on SIGTERM and prints the stats")
     func lifecycle() async throws {

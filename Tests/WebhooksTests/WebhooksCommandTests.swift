@@ -11,14 +11,7 @@ import Testing
 @Suite("provisioner webhooks and renew commands", .timeLimit(.minutes(10)))
 struct WebhooksCommandTests {
     /// The `provisioner` executable built beside the test bundle.
-    private func executable() throws -> String {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("provisioner") }
-        return try #require(
-            candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-            "build the provisioner product first (swift build --build-tests builds it)"
-        ).path
-    }
+    private func executable() throws -> String { try ProvisionerExecutable.path() }
 
     private func secretFiles() throws -> (secret: String, key: String) {
         let directory = FileManager.default.temporaryDirectory
