@@ -41,14 +41,7 @@ public struct PostgresRateLimiterStore: RateLimiterStore {
                 key, count, configuration.emissionInterval / .microseconds(1), configuration.rateIncreasePerMinute,
             ])
         guard let row = rows.first else { throw RateLimitError.storeFailed("reserve", "no row returned") }
-        let spacing: Double = try row.decode("spacing_us")
-        return SlotReservation(
-            now: .microseconds(try row.decode("now_us", as: Int64.self)),
-            start: .microseconds(try row.decode("start_us", as: Int64.self)),
-            spacing: .microseconds(spacing),
-            count: count,
-            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
-            rateFactor: try row.decode("factor"))
+        return try Self.reservation(row, count: count)
     }
 
     public func pause(for duration: Duration) async throws -> PauseOutcome {
@@ -62,13 +55,7 @@ public struct PostgresRateLimiterStore: RateLimiterStore {
                 configuration.rateDecrease, configuration.minimumRateFactor, configuration.rateIncreasePerMinute,
             ])
         guard let row = rows.first else { throw RateLimitError.storeFailed("pause", "no row returned") }
-        return PauseOutcome(
-            now: .microseconds(try row.decode("now_us", as: Int64.self)),
-            pausedUntil: .microseconds(try row.decode("paused_until_us", as: Int64.self)),
-            rateCut: try row.decode("rate_cut"),
-            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
-            rateFactor: try row.decode("factor"),
-            rateLimitedTotal: Int(try row.decode("rate_limited", as: Int64.self)))
+        return try Self.pauseOutcome(row)
     }
 
     public func reserve(count: Int, accepted: AcceptedSends) async throws -> SlotReservation {
@@ -86,14 +73,7 @@ public struct PostgresRateLimiterStore: RateLimiterStore {
                 configuration.probeStepPerWindow, buckets, counts,
             ])
         guard let row = rows.first else { throw RateLimitError.storeFailed("take", "no row returned") }
-        let spacing: Double = try row.decode("spacing_us")
-        return SlotReservation(
-            now: .microseconds(try row.decode("now_us", as: Int64.self)),
-            start: .microseconds(try row.decode("start_us", as: Int64.self)),
-            spacing: .microseconds(spacing),
-            count: count,
-            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
-            rateFactor: try row.decode("factor"))
+        return try Self.reservation(row, count: count)
     }
 
     public func rateLimited(retryAfter: Duration?, pause: Duration, accepted: AcceptedSends) async throws
@@ -117,14 +97,10 @@ public struct PostgresRateLimiterStore: RateLimiterStore {
             // Nothing accepted in the trailing window: no measurement, the plain pause and halving.
             return try await self.pause(for: pause)
         }
-        return PauseOutcome(
-            now: .microseconds(try row.decode("now_us", as: Int64.self)),
-            pausedUntil: .microseconds(try row.decode("paused_until_us", as: Int64.self)),
-            rateCut: try row.decode("rate_cut"),
-            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
-            rateFactor: try row.decode("factor"),
-            rateLimitedTotal: Int(try row.decode("rate_limited", as: Int64.self)),
-            learnedCap: learned, measured: try row.decode("measured", as: Int?.self))
+        var outcome = try Self.pauseOutcome(row)
+        outcome.learnedCap = learned
+        outcome.measured = try row.decode("measured", as: Int?.self)
+        return outcome
     }
 
     public func learnedCap() async throws -> LearnedCap? {
@@ -150,6 +126,28 @@ public struct PostgresRateLimiterStore: RateLimiterStore {
 
     private func query(_ sql: String, _ parameters: [any PostgresEncodable]) async throws -> [PostgresRow] {
         try await pool.query(sql, parameters, retrying: reconnect)
+    }
+
+    /// A reservation as `rate_limiter_reserve` and `rate_limiter_take` return it.
+    private static func reservation(_ row: PostgresRow, count: Int) throws -> SlotReservation {
+        SlotReservation(
+            now: .microseconds(try row.decode("now_us", as: Int64.self)),
+            start: .microseconds(try row.decode("start_us", as: Int64.self)),
+            spacing: .microseconds(try row.decode("spacing_us", as: Double.self)),
+            count: count,
+            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
+            rateFactor: try row.decode("factor"))
+    }
+
+    /// A pause as `rate_limiter_pause` and `rate_limiter_limited` return it (the learned cap left to the caller).
+    private static func pauseOutcome(_ row: PostgresRow) throws -> PauseOutcome {
+        PauseOutcome(
+            now: .microseconds(try row.decode("now_us", as: Int64.self)),
+            pausedUntil: .microseconds(try row.decode("paused_until_us", as: Int64.self)),
+            rateCut: try row.decode("rate_cut"),
+            pauseEpoch: Int(try row.decode("epoch", as: Int64.self)),
+            rateFactor: try row.decode("factor"),
+            rateLimitedTotal: Int(try row.decode("rate_limited", as: Int64.self)))
     }
 
     private static func microseconds(_ duration: Duration) -> Int64 {

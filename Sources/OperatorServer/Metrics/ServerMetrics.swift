@@ -22,42 +22,29 @@ final class ServerMetrics: Sendable {
         factory = PrometheusMetricsFactory(registry: registry)
         connections = ConnectionStatistics(factory: factory)
         let factory = self.factory
-        received = Dictionary(
-            uniqueKeysWithValues: [LifecycleEvent.Kind.decision, .event].map { kind in
-                (
-                    kind,
-                    CoreMetrics.Counter(
-                        label: "provisioner_webhooks_received_total", dimensions: [("kind", kind.rawValue)],
-                        factory: factory)
-                )
-            })
-        refused = Dictionary(
-            uniqueKeysWithValues: WebhookRefusal.allCases.map { refusal in
-                (
-                    refusal,
-                    CoreMetrics.Counter(
-                        label: "provisioner_webhooks_refused_total", dimensions: [("reason", refusal.label)],
-                        factory: factory)
-                )
-            })
+        received = Self.counters(
+            "provisioner_webhooks_received_total", by: "kind", [LifecycleEvent.Kind.decision, .event], factory
+        ) { $0.rawValue }
+        refused = Self.counters(
+            "provisioner_webhooks_refused_total", by: "reason", WebhookRefusal.allCases, factory
+        ) { $0.label }
         storeUnavailable = CoreMetrics.Counter(label: "provisioner_webhooks_unrecorded_total", factory: factory)
-        logins = Dictionary(
-            uniqueKeysWithValues: [true, false].map { succeeded in
-                (
-                    succeeded,
-                    CoreMetrics.Counter(
-                        label: "provisioner_dashboard_logins_total",
-                        dimensions: [("result", succeeded ? "ok" : "refused")], factory: factory)
-                )
-            })
-        actions = Dictionary(
-            uniqueKeysWithValues: QueueRowAction.allCases.map { action in
-                (
-                    action,
-                    CoreMetrics.Counter(
-                        label: "provisioner_dashboard_actions_total", dimensions: [("action", action.rawValue)],
-                        factory: factory)
-                )
+        logins = Self.counters("provisioner_dashboard_logins_total", by: "result", [true, false], factory) {
+            $0 ? "ok" : "refused"
+        }
+        actions = Self.counters(
+            "provisioner_dashboard_actions_total", by: "action", QueueRowAction.allCases, factory
+        ) { $0.rawValue }
+    }
+
+    /// One counter of `label` per value, told apart by the dimension `dimension`.
+    private static func counters<Value: Hashable>(
+        _ label: String, by dimension: String, _ values: some Sequence<Value>, _ factory: PrometheusMetricsFactory,
+        name: (Value) -> String
+    ) -> [Value: CoreMetrics.Counter] {
+        Dictionary(
+            uniqueKeysWithValues: values.map { value in
+                (value, CoreMetrics.Counter(label: label, dimensions: [(dimension, name(value))], factory: factory))
             })
     }
 
