@@ -37,18 +37,7 @@ public struct QueueStatus: Sendable, Codable {
     /// Reads the status.
     /// - Parameter runs: How many recent runs to include.
     public static func read(_ connection: PostgresConnection, runs: Int = 5) async throws -> QueueStatus {
-        var byStatus = Dictionary(uniqueKeysWithValues: QueueRowStatus.allCases.map { ($0.rawValue, 0) })
-        for row in try await connection.query("SELECT status, count(*) AS n FROM session_queue GROUP BY status") {
-            byStatus[try row.decode("status")] = try row.decode("n")
-        }
-        let summary = try await connection.query(
-            """
-            SELECT count(*) FILTER (WHERE \(QueueRowState.inDoubtCondition)) AS in_doubt,
-                   count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= now()) AS due_now,
-                   min(next_attempt_at) FILTER (WHERE status = 'pending' AND next_attempt_at > now()) AS next_retry,
-                   count(*) FILTER (WHERE status = 'provisioned' AND expires_at < now()) AS expired
-            FROM session_queue
-            """)[0]
+        let counts = try await QueueCounts.read(connection)
         let recent = try await connection.query(
             """
             SELECT id, host, pid, started_at, finished_at, outcome, claimed, provisioned, failed, invalid, retried,
@@ -56,8 +45,8 @@ public struct QueueStatus: Sendable, Codable {
             FROM provisioner_runs ORDER BY id DESC LIMIT $1
             """, [runs])
         return QueueStatus(
-            byStatus: byStatus, inDoubt: try summary.decode("in_doubt"), dueNow: try summary.decode("due_now"),
-            nextRetryAt: try summary.decode("next_retry"), expired: try summary.decode("expired"),
+            byStatus: Dictionary(uniqueKeysWithValues: counts.byStatus.map { ($0.key.rawValue, $0.value) }),
+            inDoubt: counts.inDoubt, dueNow: counts.dueNow, nextRetryAt: counts.nextRetryAt, expired: counts.expired,
             recentRuns: try recent.map { row in
                 Run(
                     id: try row.decode("id"), host: try row.decode("host"), pid: try row.decode("pid"),

@@ -3,8 +3,8 @@ import Postgres
 
 /// What the operator's dashboard shows above its rows: the queue by status, the last runs, and Veriff's decisions.
 ///
-/// Read-only and cheap: one aggregate scan of `session_queue` (the counts and the decisions together), one look at
-/// the latest runs.
+/// Read-only and cheap: one aggregate scan of `session_queue` (``QueueCounts``, the counts and the decisions
+/// together), one look at the latest runs.
 public struct DashboardOverview: Sendable, Hashable {
     /// The database's clock when the counts were read (the page's "as of").
     public var now: Date
@@ -52,31 +52,7 @@ public struct DashboardOverview: Sendable, Hashable {
     /// - Returns: The counts and runs now.
     /// - Throws: ``PostgresError``.
     public static func read(_ connection: PostgresConnection, runs: Int = 8) async throws -> DashboardOverview {
-        var byStatus = Dictionary(uniqueKeysWithValues: QueueRowStatus.allCases.map { ($0, 0) })
-        var sessionStatuses: [String: Int] = [:]
-        var inDoubt = 0
-        var dueNow = 0
-        var nextRetryAt: Date?
-        let now: Date = try await connection.query("SELECT now() AS now")[0].decode("now")
-        for row in try await connection.query(
-            """
-            SELECT status, session_status, count(*) AS n,
-                   count(*) FILTER (WHERE \(QueueRowState.inDoubtCondition)) AS in_doubt,
-                   count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= $1) AS due_now,
-                   min(next_attempt_at) FILTER (WHERE status = 'pending' AND next_attempt_at > $1) AS next_retry
-            FROM session_queue GROUP BY status, session_status
-            """, [now])
-        {
-            let count: Int = try row.decode("n")
-            let text: String = try row.decode("status")
-            if let status = QueueRowStatus(rawValue: text) { byStatus[status, default: 0] += count }
-            if let sessionStatus: String = try row.decode("session_status") {
-                sessionStatuses[sessionStatus, default: 0] += count
-            }
-            inDoubt += try row.decode("in_doubt", as: Int.self)
-            dueNow += try row.decode("due_now", as: Int.self)
-            if let retry: Date = try row.decode("next_retry") { nextRetryAt = min(nextRetryAt ?? retry, retry) }
-        }
+        let counts = try await QueueCounts.read(connection)
         let recent = try await connection.query(
             """
             SELECT id, host, pid, started_at, heartbeat_at, finished_at, outcome, cap_per_minute, claimed, provisioned,
@@ -85,8 +61,8 @@ public struct DashboardOverview: Sendable, Hashable {
             FROM provisioner_runs ORDER BY id DESC LIMIT $1
             """, [max(runs, 0)])
         return DashboardOverview(
-            now: now, byStatus: byStatus, inDoubt: inDoubt, dueNow: dueNow, nextRetryAt: nextRetryAt,
-            sessionStatuses: sessionStatuses,
+            now: counts.now, byStatus: counts.byStatus, inDoubt: counts.inDoubt, dueNow: counts.dueNow,
+            nextRetryAt: counts.nextRetryAt, sessionStatuses: counts.sessionStatuses,
             runs: try recent.map { row in
                 var counts = RunCounts()
                 counts.claimed = try row.decode("claimed")
