@@ -70,23 +70,12 @@ public struct QueueMetrics: Sendable, Hashable {
     /// - Returns: The counts now.
     /// - Throws: ``PostgresError``.
     public static func read(_ connection: PostgresConnection) async throws -> QueueMetrics {
+        let counts = try await QueueCounts.read(connection)
         var rowsByStatus = Dictionary(uniqueKeysWithValues: queueStatuses.map { ($0, 0) })
+        for (status, count) in counts.byStatus { rowsByStatus[status.rawValue, default: 0] += count }
         var sessionStatuses = Dictionary(uniqueKeysWithValues: SessionStatus.allCases.map { ($0.rawValue, 0) })
-        let queue = try await connection.query(
-            """
-            SELECT status, session_status, count(*) AS n,
-                   count(*) FILTER (WHERE \(QueueRowState.inDoubtCondition)) AS in_doubt
-            FROM session_queue GROUP BY status, session_status
-            """)
-        var inDoubt = 0
-        for row in queue {
-            let count: Int = try row.decode("n")
-            rowsByStatus[try row.decode("status"), default: 0] += count
-            if let status: String = try row.decode("session_status") {
-                sessionStatuses[status, default: 0] += count
-            }
-            inDoubt += try row.decode("in_doubt", as: Int.self)
-        }
+        sessionStatuses.merge(counts.sessionStatuses, uniquingKeysWith: +)
+        let inDoubt = counts.inDoubt
 
         var attemptsByOutcome = Dictionary(uniqueKeysWithValues: attemptOutcomes.map { ($0, 0) })
         var rateLimitedAnswers = 0
